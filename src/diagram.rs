@@ -1,0 +1,1 @@
+//! Graphviz diagrams of the graph (issue 5 builds it out).

@@ -1,0 +1,412 @@
+//! Graph stage: collections and their facts in, RDF quads out.
+//!
+//! Every IRI is deterministic: the collection slug and the case rank for
+//! cases, outcomes and mentions; lexicon IRIs for concepts; the place and the
+//! agency type for local agencies; a digest of the title for documents. The
+//! same input therefore gives the same quads, and [`Graph::sorted_nquads`]
+//! gives byte-identical output across builds.
+
+use crate::corpus::{Case, Collection};
+use crate::extract::{AgencyFact, AgencyKey, CaseFacts, Evidence, Place};
+use crate::lexicon::{local_name, Lexicon};
+use crate::vocab::{id_ns, rk, term, DCT, OA, ORG, PROV, RDF, RDFS, SKOS, XSD};
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+
+/// A set of quads in the default graph, kept in insertion order without
+/// duplicates.
+#[derive(Debug, Default)]
+pub struct Graph {
+    quads: Vec<Quad>,
+    seen: HashSet<Quad>,
+}
+
+impl Graph {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
+        let quad = Quad::new(s.clone(), p, o.into(), GraphName::DefaultGraph);
+        if self.seen.insert(quad.clone()) {
+            self.quads.push(quad);
+        }
+    }
+
+    /// Adds quads read elsewhere (the ontology files).
+    pub fn extend(&mut self, quads: impl IntoIterator<Item = Quad>) {
+        for quad in quads {
+            let quad = Quad::new(
+                quad.subject,
+                quad.predicate,
+                quad.object,
+                GraphName::DefaultGraph,
+            );
+            if self.seen.insert(quad.clone()) {
+                self.quads.push(quad);
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.quads.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.quads.is_empty()
+    }
+
+    pub fn quads(&self) -> &[Quad] {
+        &self.quads
+    }
+
+    pub fn into_quads(self) -> Vec<Quad> {
+        self.quads
+    }
+
+    /// N-Quads lines, sorted: the canonical form for comparing builds.
+    pub fn sorted_nquads(&self) -> String {
+        sorted_nquads(self.quads.iter())
+    }
+}
+
+/// Sorted N-Quads of any quads (blank nodes are not minted by reformkg, so
+/// this is canonical for its graphs).
+pub fn sorted_nquads<'a>(quads: impl Iterator<Item = &'a Quad>) -> String {
+    let mut lines: Vec<String> = quads.map(|q| format!("{q} .\n")).collect();
+    lines.sort();
+    lines.concat()
+}
+
+/// Mints the IRIs of one collection's resources.
+struct Minter<'a> {
+    slug: &'a str,
+}
+
+impl Minter<'_> {
+    fn collection(&self) -> NamedNode {
+        node(&id_ns("collection"), self.slug)
+    }
+    fn case(&self, rank: u32) -> NamedNode {
+        node(&id_ns("case"), &format!("{}-{rank}", self.slug))
+    }
+    fn outcome(&self, rank: u32, n: usize) -> NamedNode {
+        node(&id_ns("outcome"), &format!("{}-{rank}-{n}", self.slug))
+    }
+    fn mention(&self, rank: u32, n: usize) -> NamedNode {
+        node(&id_ns("mention"), &format!("{}-{rank}-{n}", self.slug))
+    }
+}
+
+/// An IRI from a namespace and a local part; the local part is
+/// percent-encoded where it has characters an IRI cannot hold.
+fn node(namespace: &str, local: &str) -> NamedNode {
+    let mut iri = String::from(namespace);
+    for c in local.chars() {
+        if c.is_alphanumeric() || "-._~".contains(c) {
+            iri.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                iri.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    NamedNode::new_unchecked(iri)
+}
+
+fn iri(s: &str) -> NamedNode {
+    NamedNode::new_unchecked(s)
+}
+
+fn zh(value: &str) -> Literal {
+    Literal::new_language_tagged_literal_unchecked(value, "zh")
+}
+
+fn en(value: &str) -> Literal {
+    Literal::new_language_tagged_literal_unchecked(value, "en")
+}
+
+fn integer(value: impl ToString) -> Literal {
+    Literal::new_typed_literal(value.to_string(), term(XSD, "integer"))
+}
+
+/// Adds one collection, its cases and their facts. `facts[i]` belongs to
+/// `collection.cases[i]`.
+pub fn add_collection(
+    graph: &mut Graph,
+    lexicon: &Lexicon,
+    collection: &Collection,
+    facts: &[CaseFacts],
+) {
+    let mint = Minter {
+        slug: &collection.slug,
+    };
+    let c = mint.collection();
+    graph.add(&c, term(RDF, "type"), rk("CaseCollection"));
+    graph.add(&c, term(DCT, "title"), zh(&collection.title));
+    graph.add(&c, term(RDFS, "label"), zh(&collection.title));
+    graph.add(
+        &c,
+        term(DCT, "source"),
+        Literal::new_simple_literal(&collection.source_name),
+    );
+    graph.add(
+        &c,
+        rk("sha256"),
+        Literal::new_simple_literal(&collection.sha256),
+    );
+    if let Some(publisher) = &collection.publisher {
+        graph.add(&c, term(DCT, "publisher"), zh(publisher));
+    }
+    if let Some(issued) = &collection.issued {
+        graph.add(&c, term(DCT, "issued"), zh(issued));
+    }
+    if let Some(year) = collection.year {
+        graph.add(&c, rk("year"), integer(year));
+    }
+    for (case, facts) in collection.cases.iter().zip(facts) {
+        CaseWriter {
+            graph: &mut *graph,
+            lexicon,
+            mint: &mint,
+            case,
+            case_iri: mint.case(case.rank),
+            mentions: 0,
+        }
+        .write(&c, facts);
+    }
+}
+
+struct CaseWriter<'a> {
+    graph: &'a mut Graph,
+    lexicon: &'a Lexicon,
+    mint: &'a Minter<'a>,
+    case: &'a Case,
+    case_iri: NamedNode,
+    mentions: usize,
+}
+
+impl CaseWriter<'_> {
+    fn write(mut self, collection: &NamedNode, facts: &CaseFacts) {
+        let s = self.case_iri.clone();
+        let g = &mut *self.graph;
+        g.add(&s, term(RDF, "type"), rk("Case"));
+        g.add(&s, rk("rank"), integer(self.case.rank));
+        g.add(&s, term(DCT, "title"), zh(&self.case.title));
+        g.add(&s, term(RDFS, "label"), zh(&self.case.title));
+        g.add(&s, rk("inCollection"), collection.clone());
+        g.add(&s, term(PROV, "hadPrimarySource"), collection.clone());
+        g.add(&s, rk("text"), zh(&self.case.text));
+        if let Some(district) = self.place_node(&facts.district) {
+            self.graph.add(&s, rk("district"), district);
+        }
+        for agency in &facts.agencies {
+            self.agency(agency);
+        }
+        for m in &facts.mechanisms {
+            let mechanism = iri(&self.lexicon.mechanisms[m.mechanism].iri);
+            self.graph.add(&s, rk("usesMechanism"), mechanism.clone());
+            self.evidence(&mechanism, &m.evidence);
+        }
+        for d in &facts.documents {
+            let doc = document_iri(&d.title);
+            self.graph
+                .add(&doc, term(RDF, "type"), rk("PolicyDocument"));
+            self.graph.add(&doc, term(DCT, "title"), zh(&d.title));
+            self.graph.add(&doc, term(RDFS, "label"), zh(&d.title));
+            self.graph.add(&s, rk("citesDocument"), doc.clone());
+            self.evidence(&doc, &d.evidence);
+        }
+        for (n, o) in facts.outcomes.iter().enumerate() {
+            let outcome = self.mint.outcome(self.case.rank, n + 1);
+            let g = &mut *self.graph;
+            g.add(&outcome, term(RDF, "type"), rk("Outcome"));
+            g.add(
+                &outcome,
+                term(RDF, "value"),
+                Literal::new_typed_literal(&o.value, term(XSD, "decimal")),
+            );
+            g.add(&outcome, rk("unit"), Literal::new_simple_literal(&o.unit));
+            g.add(&outcome, rk("quantityText"), zh(&o.quantity_text));
+            g.add(&outcome, term(RDFS, "label"), zh(&o.quantity_text));
+            if !o.metric.is_empty() {
+                g.add(&outcome, rk("metric"), zh(&o.metric));
+            }
+            if let Some(q) = &o.qualifier {
+                g.add(&outcome, rk("qualifier"), zh(q));
+            }
+            if let Some(m) = o.mechanism {
+                g.add(
+                    &outcome,
+                    rk("outcomeMechanism"),
+                    iri(&self.lexicon.mechanisms[m].iri),
+                );
+            }
+            g.add(&s, rk("hasOutcome"), outcome.clone());
+            self.evidence(&outcome, std::slice::from_ref(&o.evidence));
+        }
+    }
+
+    fn agency(&mut self, fact: &AgencyFact) {
+        let (agency, new_node) = match &fact.key {
+            AgencyKey::Named(i) => (iri(&self.lexicon.named_agencies[*i].concept.iri), false),
+            AgencyKey::Typed { place, agency_type } => {
+                (self.typed_agency(place, *agency_type), true)
+            }
+        };
+        let s = self.case_iri.clone();
+        if new_node {
+            for name in &fact.names {
+                self.graph.add(&agency, term(SKOS, "altLabel"), zh(name));
+            }
+        }
+        self.graph.add(&s, rk("involvesAgency"), agency.clone());
+        if fact.lead {
+            self.graph.add(&s, rk("leadAgency"), agency.clone());
+        }
+        self.evidence(&agency, &fact.evidence);
+    }
+
+    /// A body identified by its place and type, e.g. agency:jinshan-procuratorate.
+    fn typed_agency(&mut self, place: &Place, agency_type: usize) -> NamedNode {
+        let t = &self.lexicon.agency_types[agency_type].concept;
+        let (place_slug, place_zh, place_en) = self.place_names(place);
+        let agency = node(
+            &id_ns("agency"),
+            &format!("{place_slug}-{}", t.local_name()),
+        );
+        let g = &mut *self.graph;
+        g.add(&agency, term(RDF, "type"), rk("Agency"));
+        g.add(&agency, term(RDF, "type"), term(ORG, "FormalOrganization"));
+        let label_zh = format!("{place_zh}{}", t.pref_zh);
+        g.add(&agency, term(SKOS, "prefLabel"), zh(&label_zh));
+        g.add(&agency, term(RDFS, "label"), zh(&label_zh));
+        if let (Some(place_en), Some(type_en)) = (place_en, &t.pref_en) {
+            let label_en = format!("{place_en} {type_en}");
+            g.add(&agency, term(SKOS, "prefLabel"), en(&label_en));
+            g.add(&agency, term(RDFS, "label"), en(&label_en));
+        }
+        g.add(&agency, rk("agencyType"), iri(&t.iri));
+        if let Some(level) = self.level_of(place) {
+            self.graph.add(&agency, rk("level"), level);
+        }
+        if let Some(district) = self.place_node(place) {
+            if matches!(place, Place::District(_) | Place::UnknownDistrict(_)) {
+                self.graph.add(&agency, rk("district"), district);
+            }
+        }
+        agency
+    }
+
+    /// (IRI slug, Chinese name, English name) of a place.
+    fn place_names(&self, place: &Place) -> (String, String, Option<String>) {
+        match place {
+            Place::District(d) => {
+                let c = &self.lexicon.districts[*d].concept;
+                (
+                    c.local_name().to_owned(),
+                    c.pref_zh.clone(),
+                    c.pref_en.clone(),
+                )
+            }
+            Place::City(i) => {
+                let c = &self.lexicon.cities[*i];
+                (
+                    c.local_name().to_owned(),
+                    c.pref_zh.clone(),
+                    c.pref_en.clone(),
+                )
+            }
+            Place::National => {
+                let label = self
+                    .lexicon
+                    .levels
+                    .iter()
+                    .find(|l| local_name(&l.iri) == "NationalLevel")
+                    .map(|l| l.prefix.clone())
+                    .unwrap_or_default();
+                ("cn".to_owned(), label, Some("National".to_owned()))
+            }
+            Place::UnknownDistrict(name) => (name.clone(), name.clone(), None),
+            Place::Unknown => ("unplaced".to_owned(), String::new(), None),
+        }
+    }
+
+    fn level_of(&self, place: &Place) -> Option<NamedNode> {
+        let name = match place {
+            Place::National => "NationalLevel",
+            Place::City(_) => "CityLevel",
+            Place::District(_) | Place::UnknownDistrict(_) => "DistrictLevel",
+            Place::Unknown => return None,
+        };
+        Some(rk(name))
+    }
+
+    /// The district node of a place; an unknown district gets a node of its
+    /// own, labelled with the name the text gave.
+    fn place_node(&mut self, place: &Place) -> Option<NamedNode> {
+        match place {
+            Place::District(d) => Some(iri(&self.lexicon.districts[*d].concept.iri)),
+            Place::City(c) => Some(iri(&self.lexicon.cities[*c].iri)),
+            Place::UnknownDistrict(name) => {
+                let district = node(&id_ns("district"), name);
+                self.graph.add(&district, term(RDF, "type"), rk("District"));
+                self.graph.add(&district, term(SKOS, "prefLabel"), zh(name));
+                Some(district)
+            }
+            Place::National | Place::Unknown => None,
+        }
+    }
+
+    /// One rk:Mention per sentence supporting a link to `target`.
+    fn evidence(&mut self, target: &NamedNode, evidence: &[Evidence]) {
+        for e in evidence {
+            self.mentions += 1;
+            let m = self.mint.mention(self.case.rank, self.mentions);
+            let g = &mut *self.graph;
+            g.add(&m, term(RDF, "type"), rk("Mention"));
+            g.add(&m, rk("case"), self.case_iri.clone());
+            g.add(&m, rk("mentions"), target.clone());
+            g.add(&m, term(OA, "exact"), zh(&e.sentence));
+            g.add(&m, term(OA, "start"), integer(e.start));
+            g.add(&m, term(OA, "end"), integer(e.end));
+        }
+    }
+}
+
+/// A cited document's IRI: a digest of its title, so the same title cited by
+/// two cases (or two collections) is one node.
+pub fn document_iri(title: &str) -> NamedNode {
+    let digest = Sha256::digest(title.as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    node(&id_ns("document"), &hex)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_parts_are_percent_encoded_only_where_needed() {
+        assert_eq!(node("http://x/", "a-1").as_str(), "http://x/a-1");
+        assert_eq!(node("http://x/", "金山区").as_str(), "http://x/金山区");
+        assert_eq!(node("http://x/", "a b/c").as_str(), "http://x/a%20b%2Fc");
+    }
+
+    #[test]
+    fn duplicate_quads_are_kept_once() {
+        let mut g = Graph::new();
+        let s = iri("http://x/s");
+        g.add(&s, rk("p"), zh("一"));
+        g.add(&s, rk("p"), zh("一"));
+        assert_eq!(g.len(), 1);
+    }
+
+    #[test]
+    fn document_iris_are_stable() {
+        assert_eq!(document_iri("条例"), document_iri("条例"));
+        assert_ne!(document_iri("条例"), document_iri("办法"));
+    }
+}

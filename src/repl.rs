@@ -1,0 +1,1 @@
+//! The interactive SPARQL shell (issue 4 builds it out).
