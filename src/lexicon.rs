@@ -9,7 +9,7 @@
 
 use crate::vocab::{rk, term, RDF, RDFS, SKOS};
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{BlankNode, NamedNode, NamedOrBlankNode, Quad, Term};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -153,13 +153,14 @@ impl Lexicon {
         sources: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     ) -> Result<Self, LexiconError> {
         let mut quads = Vec::new();
-        for (path, bytes) in sources {
+        for (file_number, (path, bytes)) in sources.into_iter().enumerate() {
+            let mut blank_nodes = BlankNodeNamer::new(file_number);
             for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(bytes) {
                 let quad = quad.map_err(|e| LexiconError::Syntax {
                     path: path.to_owned(),
                     message: e.to_string(),
                 })?;
-                quads.push(quad);
+                quads.push(blank_nodes.rename(quad));
             }
         }
         let index = Index::new(&quads);
@@ -273,6 +274,42 @@ impl Lexicon {
 
     pub fn level_with_prefix(&self, prefix: &str) -> Option<&Level> {
         self.levels.iter().find(|l| l.prefix == prefix)
+    }
+}
+
+/// The Turtle parser names blank nodes (SHACL property shapes, OWL unions)
+/// at random; renaming them by order of appearance keeps builds
+/// byte-identical.
+struct BlankNodeNamer {
+    file_number: usize,
+    names: HashMap<String, BlankNode>,
+}
+
+impl BlankNodeNamer {
+    fn new(file_number: usize) -> Self {
+        Self {
+            file_number,
+            names: HashMap::new(),
+        }
+    }
+
+    fn name(&mut self, node: &BlankNode) -> BlankNode {
+        let next = self.names.len();
+        let file_number = self.file_number;
+        self.names
+            .entry(node.as_str().to_owned())
+            .or_insert_with(|| BlankNode::new_unchecked(format!("o{file_number}b{next}")))
+            .clone()
+    }
+
+    fn rename(&mut self, mut quad: Quad) -> Quad {
+        if let NamedOrBlankNode::BlankNode(b) = &quad.subject {
+            quad.subject = self.name(b).into();
+        }
+        if let Term::BlankNode(b) = &quad.object {
+            quad.object = self.name(b).into();
+        }
+        quad
     }
 }
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what reformkg and its tests need, where it is missing:
+#   libclang-dev     RocksDB's build script runs bindgen (Oxigraph's store)
+#   graphviz         the real `dot` that renders diagrams
+#   fonts-noto-cjk   a font with Chinese glyphs for PNG/SVG/PDF diagrams
+#   tmux             drives the REPL in a terminal for manual checks
+#   rdflib (pip)     the independent RDF parser the export tests load into
+# Usage: scripts/deps.sh [--with-test-tools]
+set -euo pipefail
+
+need_apt=()
+have_pkg() { dpkg -s "$1" >/dev/null 2>&1; }
+have_pkg libclang-dev || need_apt+=(libclang-dev)
+if [[ "${1:-}" == "--with-test-tools" ]]; then
+  command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+  have_pkg fonts-noto-cjk || need_apt+=(fonts-noto-cjk)
+  command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+fi
+
+if ((${#need_apt[@]})); then
+  echo "Installing system packages: ${need_apt[*]}" >&2
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--with-test-tools" ]]; then
+  if ! python3 -c 'import rdflib' >/dev/null 2>&1; then
+    echo "Installing rdflib (pip)" >&2
+    python3 -m pip install --quiet rdflib 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages rdflib
+  fi
+fi

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the whole test suite, installing what the tests need where missing.
+# Formatting and lints are part of the suite: they fail the run too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh --with-test-tools
+cargo fmt --all -- --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo test --all-targets

@@ -1,0 +1,68 @@
+//! Helpers shared by the integration tests: run the real binary, build a
+//! store from the seed in a temporary directory.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_reformkg");
+
+/// The repository root (tests run from it, but say so explicitly).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `reformkg ARGS` from the repository root with the store at `store`.
+pub fn run(store: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .current_dir(repo())
+        .env_remove("REFORMKG_STORE")
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .output()
+        .expect("the reformkg binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Builds the seed into `dir/store` and returns the store path.
+pub fn build_seed(dir: &Path) -> PathBuf {
+    let store = dir.join("store");
+    let output = run(&store, &["build"]);
+    assert!(output.status.success(), "build failed: {}", stderr(&output));
+    store
+}
+
+/// Runs a SELECT and returns its CSV rows (header dropped).
+pub fn select(store: &Path, sparql: &str) -> Vec<Vec<String>> {
+    let output = run(store, &["query", "--format", "csv", sparql]);
+    assert!(output.status.success(), "query failed: {}", stderr(&output));
+    let mut rows: Vec<Vec<String>> = stdout(&output)
+        .lines()
+        .skip(1)
+        .map(|line| {
+            line.trim_end_matches('\r')
+                .split(',')
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect();
+    rows.retain(|r| !(r.len() == 1 && r[0].is_empty()));
+    rows
+}
+
+/// The single number a `SELECT (COUNT(…) AS ?n)` returns.
+pub fn count(store: &Path, sparql: &str) -> usize {
+    let rows = select(store, sparql);
+    rows.first()
+        .and_then(|r| r.first())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {rows:?}"))
+}
