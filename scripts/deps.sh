@@ -4,7 +4,7 @@
 #   graphviz         the real `dot` that renders diagrams
 #   fonts-noto-cjk   a font with Chinese glyphs for PNG/SVG/PDF diagrams
 #   tmux             drives the REPL in a terminal for manual checks
-#   rdflib (pip)     the independent RDF parser the export tests load into
+#   rdflib, pyshacl  (pip) independent RDF parser and SHACL validator for the tests
 # Usage: scripts/deps.sh [--with-test-tools]
 set -euo pipefail
 
@@ -26,9 +26,9 @@ if ((${#need_apt[@]})); then
 fi
 
 if [[ "${1:-}" == "--with-test-tools" ]]; then
-  if ! python3 -c 'import rdflib' >/dev/null 2>&1; then
-    echo "Installing rdflib (pip)" >&2
-    python3 -m pip install --quiet rdflib 2>/dev/null \
-      || python3 -m pip install --quiet --break-system-packages rdflib
+  if ! python3 -c 'import rdflib, pyshacl' >/dev/null 2>&1; then
+    echo "Installing rdflib and pyshacl (pip)" >&2
+    python3 -m pip install --quiet rdflib pyshacl 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages rdflib pyshacl
   fi
 fi
