@@ -9,7 +9,7 @@
 use crate::corpus::{Case, Collection};
 use crate::extract::{AgencyFact, AgencyKey, CaseFacts, Evidence, Place};
 use crate::lexicon::{local_name, Lexicon};
-use crate::vocab::{id_ns, rk, term, DCT, OA, ORG, PROV, RDF, RDFS, SKOS, XSD};
+use crate::vocab::{id_ns, rk, term, DCT, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -237,6 +237,9 @@ impl CaseWriter<'_> {
             if let Some(q) = &o.qualifier {
                 g.add(&outcome, rk("qualifier"), zh(q));
             }
+            if let Some(period) = &o.period {
+                g.add(&outcome, rk("period"), Literal::new_simple_literal(period));
+            }
             if let Some(m) = o.mechanism {
                 g.add(
                     &outcome,
@@ -253,8 +256,13 @@ impl CaseWriter<'_> {
         let (agency, new_node) = match &fact.key {
             AgencyKey::Named(i) => (iri(&self.lexicon.named_agencies[*i].concept.iri), false),
             AgencyKey::Typed { place, agency_type } => {
-                (self.typed_agency(place, *agency_type), true)
+                (self.typed_agency(place, *agency_type, None), true)
             }
+            AgencyKey::Unlisted {
+                place,
+                name,
+                agency_type,
+            } => (self.typed_agency(place, *agency_type, Some(name)), true),
         };
         let s = self.case_iri.clone();
         if new_node {
@@ -269,21 +277,32 @@ impl CaseWriter<'_> {
         self.evidence(&agency, &fact.evidence);
     }
 
-    /// A body identified by its place and type, e.g. agency:jinshan-procuratorate.
-    fn typed_agency(&mut self, place: &Place, agency_type: usize) -> NamedNode {
-        let t = &self.lexicon.agency_types[agency_type].concept;
+    /// A body identified by its place and type, e.g.
+    /// agency:jinshan-procuratorate (宝山区人民法院 from the type's rk:bodyName),
+    /// or by its place and the name the text gives a body the lexicon does
+    /// not know (`unlisted`, typed by its suffix).
+    fn typed_agency(
+        &mut self,
+        place: &Place,
+        agency_type: usize,
+        unlisted: Option<&str>,
+    ) -> NamedNode {
+        let kind = &self.lexicon.agency_types[agency_type];
+        let t = &kind.concept;
         let (place_slug, place_zh, place_en) = self.place_names(place);
         let agency = node(
             &id_ns("agency"),
-            &format!("{place_slug}-{}", t.local_name()),
+            &format!("{place_slug}-{}", unlisted.unwrap_or(t.local_name())),
         );
         let g = &mut *self.graph;
         g.add(&agency, term(RDF, "type"), rk("Agency"));
         g.add(&agency, term(RDF, "type"), term(ORG, "FormalOrganization"));
-        let label_zh = format!("{place_zh}{}", t.pref_zh);
+        let body_name = unlisted.or(kind.body_name.as_deref()).unwrap_or(&t.pref_zh);
+        let label_zh = format!("{place_zh}{body_name}");
         g.add(&agency, term(SKOS, "prefLabel"), zh(&label_zh));
         g.add(&agency, term(RDFS, "label"), zh(&label_zh));
-        if let (Some(place_en), Some(type_en)) = (place_en, &t.pref_en) {
+        let type_en = t.pref_en.as_ref().filter(|_| unlisted.is_none());
+        if let (Some(place_en), Some(type_en)) = (place_en, type_en) {
             let label_en = format!("{place_en} {type_en}");
             g.add(&agency, term(SKOS, "prefLabel"), en(&label_en));
             g.add(&agency, term(RDFS, "label"), en(&label_en));
@@ -295,6 +314,10 @@ impl CaseWriter<'_> {
         if let Some(district) = self.place_node(place) {
             if matches!(place, Place::District(_) | Place::UnknownDistrict(_)) {
                 self.graph.add(&agency, rk("district"), district);
+            } else if matches!(place, Place::City(_)) {
+                // As for the named city bodies of the lexicon.
+                self.graph
+                    .add(&agency, term(SCHEMA, "areaServed"), district);
             }
         }
         agency

@@ -48,6 +48,11 @@ pub struct AgencyType {
     pub concept: Concept,
     /// Set on the generic fallback types (…局, …委, …院, …办).
     pub name_suffix: Option<String>,
+    /// What follows the place in a body's formal name (人民法院), when it
+    /// is not the prefLabel.
+    pub body_name: Option<String>,
+    /// Bodies of this type are also service halls (政务服务中心).
+    pub may_be_venue: bool,
 }
 
 /// A body known by name (国家市场监督管理总局, 上海市高级人民法院 …).
@@ -69,6 +74,33 @@ pub struct Level {
 #[derive(Debug, Clone)]
 pub struct Unit {
     pub concept: Concept,
+    /// A number of this many digits before the unit is a calendar year.
+    pub calendar_digits: Option<usize>,
+    /// A number before the unit is a date after these words (月 before 日).
+    pub date_if_preceded_by: Vec<String>,
+    /// With these qualifiers the quantity is a reference period (近三年).
+    pub period_if_qualified_by: Vec<String>,
+    /// A Chinese numeral before the unit is an ordinal (二期).
+    pub ordinal_after_chinese_numeral: bool,
+}
+
+/// A Chinese digit (一, 两, 〇 …) and its value.
+#[derive(Debug, Clone)]
+pub struct Numeral {
+    pub label: String,
+    pub value: u32,
+    /// Alone before a unit it is an article, not a count (一家企业).
+    pub indefinite_alone: bool,
+}
+
+/// A mark that makes a fraction of two numbers (1/6 → 16.67 %).
+#[derive(Debug, Clone)]
+pub struct FractionMark {
+    pub label: String,
+    /// Index into [`Lexicon::units`] of the unit fractions are reported in.
+    pub unit: Option<usize>,
+    pub multiplier: u64,
+    pub decimals: u32,
 }
 
 /// A magnitude word and its factor (万 → 10000, 亿 → 100000000).
@@ -83,6 +115,8 @@ pub struct Magnitude {
 pub struct Qualifier {
     pub label: String,
     pub before_number: bool,
+    /// Stands after the unit (90%以上, 6日内).
+    pub after_unit: bool,
 }
 
 #[derive(Debug, Default)]
@@ -98,6 +132,18 @@ pub struct Lexicon {
     pub qualifiers: Vec<Qualifier>,
     /// Words that make a following number an ordinal, not a quantity (第).
     pub ordinal_prefixes: Vec<String>,
+    pub numerals: Vec<Numeral>,
+    pub fraction_marks: Vec<FractionMark>,
+    /// rk:ContextWord labels by rk:contextRole (see the ontology files).
+    pub context_words: BTreeMap<String, Vec<String>>,
+    /// Labels of organisations that are not state bodies (工商联, 区委 …):
+    /// recognised so that they are not taken for agencies.
+    pub non_state_labels: Vec<String>,
+    /// Endings of mechanism names (…制, …清单) for mining new candidates.
+    pub candidate_suffixes: Vec<String>,
+    /// The concept scheme that declares them (the mechanism scheme), where
+    /// new mechanisms go.
+    pub candidate_scheme: Option<String>,
     /// Every triple of the ontology files, to be loaded into the store.
     pub quads: Vec<Quad>,
 }
@@ -169,6 +215,7 @@ impl Lexicon {
         lexicon.read_agencies(&index)?;
         lexicon.mechanisms = index.concepts_of(&rk("Mechanism"), "mechanism")?;
         lexicon.read_quantities(&index)?;
+        lexicon.read_extraction_rules(&index);
         lexicon.levels = index
             .subjects_of(&rk("AdministrativeLevel"))
             .into_iter()
@@ -209,8 +256,10 @@ impl Lexicon {
             .map(|concept| {
                 let name_suffix = index.literal(&concept.iri, &rk("nameSuffix"));
                 AgencyType {
-                    concept,
                     name_suffix,
+                    body_name: index.literal(&concept.iri, &rk("bodyName")),
+                    may_be_venue: index.flag(&concept.iri, &rk("mayBeVenue")),
+                    concept,
                 }
             })
             .collect();
@@ -238,7 +287,16 @@ impl Lexicon {
         self.units = index
             .concepts_of(&rk("Unit"), "unit")?
             .into_iter()
-            .map(|concept| Unit { concept })
+            .map(|concept| Unit {
+                calendar_digits: index
+                    .literal(&concept.iri, &rk("calendarDigits"))
+                    .and_then(|d| d.parse().ok()),
+                date_if_preceded_by: index.literals(&concept.iri, &rk("dateIfPrecededBy")),
+                period_if_qualified_by: index.literals(&concept.iri, &rk("periodIfQualifiedBy")),
+                ordinal_after_chinese_numeral: index
+                    .flag(&concept.iri, &rk("ordinalAfterChineseNumeral")),
+                concept,
+            })
             .collect();
         for iri in index.subjects_of(&rk("Magnitude")) {
             let multiplier = index
@@ -251,11 +309,14 @@ impl Lexicon {
             }
         }
         for iri in index.subjects_of(&rk("Qualifier")) {
-            let before_number = index.literal(&iri, &rk("position")).as_deref() == Some("before");
+            let position = index.literal(&iri, &rk("position"));
+            let before_number = position.as_deref() == Some("before");
+            let after_unit = position.as_deref() == Some("afterUnit");
             for label in index.zh_labels(&iri) {
                 self.qualifiers.push(Qualifier {
                     label,
                     before_number,
+                    after_unit,
                 });
             }
         }
@@ -263,6 +324,73 @@ impl Lexicon {
             self.ordinal_prefixes.extend(index.zh_labels(&iri));
         }
         Ok(())
+    }
+
+    /// Numerals, fractions, context words, non-state bodies and candidate
+    /// suffixes: the vocabulary of the extraction rules.
+    fn read_extraction_rules(&mut self, index: &Index) {
+        for iri in index.subjects_of(&rk("Numeral")) {
+            let Some(value) = index
+                .literal(&iri, &rk("digitValue"))
+                .and_then(|v| v.parse().ok())
+            else {
+                continue;
+            };
+            let indefinite_alone = index.flag(&iri, &rk("indefiniteAlone"));
+            for label in index.zh_labels(&iri) {
+                self.numerals.push(Numeral {
+                    label,
+                    value,
+                    indefinite_alone,
+                });
+            }
+        }
+        for iri in index.subjects_of(&rk("FractionMark")) {
+            let unit = index
+                .object_iri(&iri, &rk("convertsTo"))
+                .and_then(|u| self.units.iter().position(|x| x.concept.iri == u));
+            let multiplier = index
+                .literal(&iri, &rk("multiplier"))
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(1);
+            let decimals = index
+                .literal(&iri, &rk("decimals"))
+                .and_then(|d| d.parse().ok())
+                .unwrap_or(2);
+            for label in index.zh_labels(&iri) {
+                self.fraction_marks.push(FractionMark {
+                    label,
+                    unit,
+                    multiplier,
+                    decimals,
+                });
+            }
+        }
+        for iri in index.subjects_of(&rk("ContextWord")) {
+            if let Some(role) = index.literal(&iri, &rk("contextRole")) {
+                self.context_words
+                    .entry(role)
+                    .or_default()
+                    .extend(index.zh_labels(&iri));
+            }
+        }
+        for class in ["NonStateBodyType", "NonStateBody"] {
+            for iri in index.subjects_of(&rk(class)) {
+                self.non_state_labels.extend(index.zh_labels(&iri));
+            }
+        }
+        for (subject, _) in index.by_subject.iter() {
+            let suffixes = index.literals(subject, &rk("candidateSuffix"));
+            if !suffixes.is_empty() {
+                self.candidate_scheme.get_or_insert_with(|| subject.clone());
+                self.candidate_suffixes.extend(suffixes);
+            }
+        }
+    }
+
+    /// The context words of one rk:contextRole (empty when none are defined).
+    pub fn context(&self, role: &str) -> &[String] {
+        self.context_words.get(role).map_or(&[], Vec::as_slice)
     }
 
     /// The district whose Chinese labels include `name`.
@@ -366,6 +494,24 @@ impl Index {
             Term::Literal(l) => Some(l.value().to_owned()),
             _ => None,
         })
+    }
+
+    /// Every literal value of `p` on `s`, sorted.
+    fn literals(&self, s: &str, p: &NamedNode) -> Vec<String> {
+        let mut values: Vec<String> = self
+            .objects(s, p)
+            .filter_map(|o| match o {
+                Term::Literal(l) => Some(l.value().to_owned()),
+                _ => None,
+            })
+            .collect();
+        values.sort();
+        values
+    }
+
+    /// An xsd:boolean property that is present and true.
+    fn flag(&self, s: &str, p: &NamedNode) -> bool {
+        self.literal(s, p).as_deref() == Some("true")
     }
 
     fn labels(&self, s: &str, p: &NamedNode, lang: &str) -> Vec<String> {

@@ -22,4 +22,5 @@ pub mod pipeline;
 pub mod query;
 pub mod repl;
 pub mod store;
+pub mod suggest;
 pub mod vocab;

@@ -160,7 +160,7 @@ pub fn run(
 ) -> Result<Timed, QueryError> {
     let started = Instant::now();
     let answer = match prefixes.evaluator(cancel.clone())?.parse_query(sparql) {
-        Ok(prepared) => collect(prepared.on_store(store).execute()?)?,
+        Ok(prepared) => collect(prepared.on_store(store).execute()?, cancel.as_ref())?,
         Err(query_error) => match prefixes.evaluator(cancel.clone())?.parse_update(sparql) {
             Ok(update) => {
                 update.on_store(store).execute()?;
@@ -179,18 +179,35 @@ pub fn run(
     })
 }
 
-fn collect(results: QueryResults<'_>) -> Result<Answer, QueryError> {
+/// Reads all results, checking the token between rows: Oxigraph checks it
+/// only when it reads the store, and a join can yield many rows without.
+fn collect(
+    results: QueryResults<'_>,
+    cancel: Option<&CancellationToken>,
+) -> Result<Answer, QueryError> {
+    let check = || match cancel {
+        Some(token) if token.is_cancelled() => Err(QueryError::Cancelled),
+        _ => Ok(()),
+    };
     Ok(match results {
         QueryResults::Solutions(solutions) => {
             let variables = solutions.variables().to_vec();
             let mut rows = Vec::new();
             for solution in solutions {
+                check()?;
                 rows.push(solution?.values().to_vec());
             }
             Answer::Solutions { variables, rows }
         }
         QueryResults::Boolean(value) => Answer::Boolean(value),
-        QueryResults::Graph(triples) => Answer::Graph(triples.collect::<Result<_, _>>()?),
+        QueryResults::Graph(triples) => {
+            let mut collected = Vec::new();
+            for triple in triples {
+                check()?;
+                collected.push(triple?);
+            }
+            Answer::Graph(collected)
+        }
     })
 }
 
@@ -514,23 +531,26 @@ pub fn saved_queries(queries_dir: &Path) -> Vec<SavedQuery> {
     queries
 }
 
-/// The comment lines at the top of a query, joined (`zh` and `en` lines
-/// become `zh / en`).
+/// The question a saved query answers, from its leading comment lines: the
+/// `zh:` and `en:` lines joined with ` / `, else the first comment line.
 pub fn description_of(text: &str) -> String {
-    text.lines()
+    let comments: Vec<&str> = text
+        .lines()
         .map(str::trim)
         .take_while(|l| l.starts_with('#'))
         .map(|l| l.trim_start_matches('#').trim())
         .filter(|l| !l.is_empty())
-        .map(|l| {
-            l.strip_prefix("zh:")
-                .or_else(|| l.strip_prefix("en:"))
-                .unwrap_or(l)
-                .trim()
-                .to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join(" / ")
+        .collect();
+    let languages: Vec<&str> = comments
+        .iter()
+        .filter_map(|l| l.strip_prefix("zh:").or_else(|| l.strip_prefix("en:")))
+        .map(str::trim)
+        .collect();
+    if languages.is_empty() {
+        comments.first().map(|l| (*l).to_owned()).unwrap_or_default()
+    } else {
+        languages.join(" / ")
+    }
 }
 
 /// What `reformkg stats` shows: statements, resources per class, and the
@@ -730,10 +750,12 @@ mod tests {
 
     #[test]
     fn descriptions_come_from_leading_comments() {
-        let text = "# zh: 哪些案例使用某机制？\n# en: Which cases use a mechanism?\nSELECT * {}";
+        let text = "# zh: 哪些案例使用某机制？\n# en: Which cases use a mechanism?\n# A note.\nSELECT * {}";
         assert_eq!(
             description_of(text),
             "哪些案例使用某机制？ / Which cases use a mechanism?"
         );
+        assert_eq!(description_of("# Just one line\n# and more\nASK {}"), "Just one line");
+        assert_eq!(description_of("ASK {}"), "");
     }
 }

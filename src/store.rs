@@ -57,6 +57,12 @@ pub fn open_read_only(dir: &Path) -> Result<Store, StoreError> {
     })
 }
 
+/// Opens for reading and writing, or only for reading when another process
+/// (a REPL, say) holds the write lock, so one-shot queries still work.
+pub fn open_shared(dir: &Path) -> Result<Store, StoreError> {
+    open(dir).or_else(|first| open_read_only(dir).map_err(|_| first))
+}
+
 /// Writes `quads` as the new content of the store at `dir`, atomically:
 /// either the new store is in place or the old one is untouched.
 /// Returns the number of quads in the new store.

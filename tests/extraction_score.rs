@@ -10,12 +10,13 @@
 //! - agencies: a key agency whose type is in the lexicon matches an extracted
 //!   agency of the case with the same type (prefLabel @zh) and place (the
 //!   district's name, the city's name, or 国家 for the national level); a key
-//!   agency marked `"type_in_lexicon": false` matches an extracted agency
-//!   whose labels include its name or one of its written forms. Matching is
-//!   one to one; unmatched extracted agencies are false positives.
-//! - agency types: the set of agency types of the case (key entries with
-//!   `"type_in_lexicon": false` are left out, as are extracted agencies with
-//!   no type).
+//!   agency whose type the lexicon lacks matches an extracted agency whose
+//!   labels include its name or one of its written forms. Matching is one to
+//!   one; unmatched extracted agencies are false positives.
+//! - agency types: the set of agency types of the case. A key type marked
+//!   `"type_in_lexicon": false` counts once the lexicon has learned a type of
+//!   that prefLabel (城建中心, 领导小组), else it is left out; extracted
+//!   agencies with no type are left out.
 //! - mechanisms: the set of mechanism prefLabels @zh of the case. The key's
 //!   `mechanisms_not_in_lexicon` count as expected mechanisms under their
 //!   `name`: the lexicon is expected to learn them.
@@ -146,6 +147,14 @@ struct GraphAgency {
     labels: BTreeSet<String>,
 }
 
+/// What the built store holds: the facts of each case (by rank) and the
+/// agency types of its lexicon.
+#[derive(Debug, Default)]
+struct BuiltGraph {
+    cases: BTreeMap<u32, GraphCase>,
+    agency_types: BTreeSet<String>,
+}
+
 /// Everything the graph says about one case, keyed by rank.
 #[derive(Debug, Default)]
 struct GraphCase {
@@ -197,7 +206,14 @@ fn rank_of(term: &Option<Term>) -> u32 {
         .expect("rank is an integer")
 }
 
-fn read_graph(store: &Store) -> BTreeMap<u32, GraphCase> {
+fn read_graph(store: &Store) -> BuiltGraph {
+    let agency_types = rows(
+        store,
+        r#"SELECT ?label WHERE { ?t a rk:AgencyType ; skos:prefLabel ?label FILTER(lang(?label) = "zh") }"#,
+    )
+    .iter()
+    .filter_map(|row| text(&row[0]))
+    .collect();
     let mut cases: BTreeMap<u32, GraphCase> = BTreeMap::new();
     // The place of an agency: its district, the city it serves, or 国家 for
     // a national body (the name of rk:NationalLevel's prefix).
@@ -281,7 +297,10 @@ fn read_graph(store: &Store) -> BTreeMap<u32, GraphCase> {
             .outcomes
             .push((unit, value, written));
     }
-    cases
+    BuiltGraph {
+        cases,
+        agency_types,
+    }
 }
 
 /// Collects what was missed and what was wrong, for the report.
@@ -324,8 +343,14 @@ fn score_sets(
     }
 }
 
-fn agency_matches(key: &KeyAgency, found: &GraphAgency) -> bool {
-    if key.type_in_lexicon {
+/// Is the key agency's type one the lexicon has (from the start, or
+/// learned since the key was written)?
+fn typed(key: &KeyAgency, lexicon_types: &BTreeSet<String>) -> bool {
+    key.type_in_lexicon || lexicon_types.contains(&key.agency_type)
+}
+
+fn agency_matches(key: &KeyAgency, found: &GraphAgency, lexicon_types: &BTreeSet<String>) -> bool {
+    if typed(key, lexicon_types) {
         found.agency_type.as_deref() == Some(key.agency_type.as_str())
             && found.place.as_deref() == Some(key.place.as_str())
     } else {
@@ -352,13 +377,17 @@ fn describe(agency: &GraphAgency) -> String {
 fn score_agencies(
     key: &KeyCase,
     found: &GraphCase,
+    lexicon_types: &BTreeSet<String>,
     misses: &mut Misses,
 ) -> (Score, BTreeMap<String, String>) {
     let mut free: Vec<&GraphAgency> = found.agencies.values().collect();
     let mut matched = BTreeMap::new();
     let mut missed = Vec::new();
     for agency in &key.agencies {
-        match free.iter().position(|g| agency_matches(agency, g)) {
+        match free
+            .iter()
+            .position(|g| agency_matches(agency, g, lexicon_types))
+        {
             Some(i) => {
                 matched.insert(agency.name.clone(), free.remove(i).iri.clone());
             }
@@ -432,19 +461,20 @@ const KINDS: [&str; 6] = [
     "lead agency",
 ];
 
-fn score_all(key: &AnswerKey, graph: &BTreeMap<u32, GraphCase>) -> (Vec<Score>, Misses) {
+fn score_all(key: &AnswerKey, graph: &BuiltGraph) -> (Vec<Score>, Misses) {
     let mut totals = vec![Score::default(); KINDS.len()];
     let mut misses = Misses::default();
     let empty = GraphCase::default();
+    let lexicon_types = &graph.agency_types;
     for case in &key.cases {
-        let found = graph.get(&case.rank).unwrap_or(&empty);
-        let (agencies, matched) = score_agencies(case, found, &mut misses);
+        let found = graph.cases.get(&case.rank).unwrap_or(&empty);
+        let (agencies, matched) = score_agencies(case, found, lexicon_types, &mut misses);
         totals[0].add(agencies);
 
         let expected_types: BTreeSet<String> = case
             .agencies
             .iter()
-            .filter(|a| a.type_in_lexicon)
+            .filter(|a| typed(a, lexicon_types))
             .map(|a| a.agency_type.clone())
             .collect();
         let found_types: BTreeSet<String> = found
@@ -580,8 +610,8 @@ fn the_scorer_counts_misses_and_extras() {
             {"value": null, "unit": "元", "text": "数千万元"}]}]}"#,
     )
     .expect("test key parses");
-    let mut graph = BTreeMap::new();
-    graph.insert(
+    let mut graph = BuiltGraph::default();
+    graph.cases.insert(
         1,
         GraphCase {
             mechanisms: ["告知承诺", "一网通办"].map(String::from).into(),

@@ -1,1 +1,0 @@
-//! Graphviz diagrams of the graph (issue 5 builds it out).

@@ -1,0 +1,201 @@
+//! Display labels by language: `skos:prefLabel`, then `rdfs:label` (then
+//! `dct:title`) in the chosen language, then the same in the other
+//! language, then untagged or other-language labels, then the IRI's local
+//! name.
+
+use crate::lexicon::local_name;
+use crate::query::{self, Answer, Prefixes, QueryError};
+use crate::vocab::RK;
+use oxigraph::model::Term;
+use oxigraph::store::Store;
+use std::collections::HashMap;
+
+/// The language labels are picked in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// Does a language tag (`zh`, `zh-Hans`, `en-GB`) belong to this language?
+    fn matches(self, tag: &str) -> bool {
+        let primary = tag.split('-').next().unwrap_or(tag);
+        primary.eq_ignore_ascii_case(self.tag())
+    }
+}
+
+const LABELS: &str = "SELECT ?s ?p ?label WHERE {
+  VALUES ?p { skos:prefLabel rdfs:label dct:title }
+  ?s ?p ?label FILTER(isLiteral(?label))
+}";
+
+/// The best label of every labelled resource of a store, for one language.
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    lang: Lang,
+    best: HashMap<String, (u8, String)>,
+}
+
+impl Labels {
+    /// Reads every label of the store (a few hundred for a year's cases).
+    pub fn load(store: &Store, lang: Lang) -> Result<Self, QueryError> {
+        let mut labels = Labels::empty(lang);
+        let Answer::Solutions { rows, .. } =
+            query::run(store, LABELS, &Prefixes::default(), None)?.answer
+        else {
+            return Ok(labels);
+        };
+        for row in rows {
+            if let [Some(Term::NamedNode(s)), Some(Term::NamedNode(p)), Some(Term::Literal(l))] =
+                row.as_slice()
+            {
+                labels.offer(s.as_str(), p.as_str(), l.value(), l.language());
+            }
+        }
+        Ok(labels)
+    }
+
+    /// No labels yet: every IRI reads as its local name.
+    pub fn empty(lang: Lang) -> Self {
+        Labels {
+            lang,
+            best: HashMap::new(),
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Records a candidate label; the best one by [`Labels::score`] wins,
+    /// and among equals the smallest text, so the choice is deterministic.
+    pub fn offer(&mut self, iri: &str, predicate: &str, value: &str, language: Option<&str>) {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        let score = self.score(predicate, language);
+        let candidate = (score, value.to_owned());
+        match self.best.get(iri) {
+            Some(current) if *current <= candidate => {}
+            _ => {
+                self.best.insert(iri.to_owned(), candidate);
+            }
+        }
+    }
+
+    /// Lower is better: language first, then the kind of label.
+    fn score(&self, predicate: &str, language: Option<&str>) -> u8 {
+        let by_language = match language {
+            Some(tag) if self.lang.matches(tag) => 0,
+            Some(tag) if self.lang.other().matches(tag) => 1,
+            None => 2,
+            Some(_) => 3,
+        };
+        let by_predicate = if predicate.ends_with("prefLabel") {
+            0
+        } else if predicate.ends_with("#label") {
+            1
+        } else {
+            2
+        };
+        by_language * 3 + by_predicate
+    }
+
+    /// The label of an IRI, or its local name when it has none.
+    pub fn get(&self, iri: &str) -> String {
+        match self.best.get(iri) {
+            Some((_, label)) => label.clone(),
+            None => local_name_readable(iri),
+        }
+    }
+
+    /// Whether the store gave any label for this IRI.
+    pub fn has(&self, iri: &str) -> bool {
+        self.best.contains_key(iri)
+    }
+
+    /// The label of a term of the reformkg ontology, e.g. `term("Case")`.
+    pub fn term(&self, local: &str) -> String {
+        self.get(&format!("{RK}{local}"))
+    }
+}
+
+/// The local name of an IRI with percent-escapes decoded when they spell
+/// UTF-8 (unknown districts keep their Chinese name in the IRI).
+pub fn local_name_readable(iri: &str) -> String {
+    let local = local_name(iri);
+    let local = if local.is_empty() { iri } else { local };
+    percent_decode(local).unwrap_or_else(|| local.to_owned())
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PREF: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
+    const LABEL: &str = "http://www.w3.org/2000/01/rdf-schema#label";
+
+    #[test]
+    fn chosen_language_wins_then_the_other_then_the_local_name() {
+        let mut zh = Labels::empty(Lang::Zh);
+        let mut en = Labels::empty(Lang::En);
+        for labels in [&mut zh, &mut en] {
+            labels.offer("http://x/a", PREF, "告知承诺", Some("zh"));
+            labels.offer(
+                "http://x/a",
+                PREF,
+                "Notification and commitment",
+                Some("en"),
+            );
+            labels.offer("http://x/b", LABEL, "只有中文", Some("zh"));
+        }
+        assert_eq!(zh.get("http://x/a"), "告知承诺");
+        assert_eq!(en.get("http://x/a"), "Notification and commitment");
+        assert_eq!(en.get("http://x/b"), "只有中文");
+        assert_eq!(en.get("http://x/c-d"), "c-d");
+        assert_eq!(en.get("http://x/%E9%87%91%E5%B1%B1"), "金山");
+    }
+
+    #[test]
+    fn pref_label_beats_rdfs_label_in_the_same_language() {
+        let mut labels = Labels::empty(Lang::Zh);
+        labels.offer("http://x/a", LABEL, "乙", Some("zh"));
+        labels.offer("http://x/a", PREF, "甲", Some("zh-Hans"));
+        labels.offer("http://x/a", PREF, "A", Some("en"));
+        assert_eq!(labels.get("http://x/a"), "甲");
+    }
+}

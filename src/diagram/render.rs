@@ -1,0 +1,229 @@
+//! A finished diagram: its DOT text, and files rendered from it by the
+//! Graphviz `dot` program.
+
+use super::dot;
+use super::DiagramError;
+use graphviz_rust::dot_structures::Graph;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Above this many nodes, `dot`'s layered layout gets slow and tall; the
+/// force-directed `sfdp` copes (it ignores clusters).
+pub const LARGE_GRAPH: usize = 400;
+
+/// The Graphviz layout engine a diagram is laid out with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Dot,
+    Neato,
+    Fdp,
+    Sfdp,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Dot => "dot",
+            Engine::Neato => "neato",
+            Engine::Fdp => "fdp",
+            Engine::Sfdp => "sfdp",
+        }
+    }
+}
+
+/// A diagram as a graphviz-rust graph, with the engine to lay it out.
+#[derive(Debug, Clone)]
+pub struct Diagram {
+    pub graph: Graph,
+    pub engine: Engine,
+    /// How many nodes the diagram draws (legend excluded).
+    pub nodes: usize,
+}
+
+/// What [`Diagram::write`] produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    /// The engine that laid the picture out; `None` for a DOT file.
+    pub engine: Option<&'static str>,
+    /// Whatever Graphviz printed on stderr (warnings), trimmed.
+    pub warnings: String,
+}
+
+/// What a file extension asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Dot,
+    Rendered(&'static str),
+}
+
+fn output_for(path: &Path) -> Result<Output, DiagramError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "dot" | "gv" => Ok(Output::Dot),
+        "svg" => Ok(Output::Rendered("svg")),
+        "png" => Ok(Output::Rendered("png")),
+        "pdf" => Ok(Output::Rendered("pdf")),
+        _ => Err(DiagramError::UnsupportedOutput(path.display().to_string())),
+    }
+}
+
+impl Diagram {
+    /// Wraps a graph; large graphs are handed to `sfdp`.
+    pub fn new(graph: Graph, engine: Engine, nodes: usize) -> Self {
+        let engine = if nodes > LARGE_GRAPH {
+            Engine::Sfdp
+        } else {
+            engine
+        };
+        Diagram {
+            graph,
+            engine,
+            nodes,
+        }
+    }
+
+    /// The DOT text. It names its layout engine, so `dot -Tsvg` on the
+    /// file gives the same picture as `reformkg diagram`.
+    pub fn to_dot(&self) -> String {
+        let mut graph = self.graph.clone();
+        graph.add_stmt(dot::graph_attrs(vec![dot::attr(
+            "layout",
+            self.engine.name(),
+        )]));
+        dot::print(&graph)
+    }
+
+    /// Writes the diagram to `path`: DOT for `.dot`/`.gv`, otherwise a
+    /// picture rendered by Graphviz `dot`. When `dot` is missing the DOT is
+    /// written beside `path` and the error says how to install Graphviz.
+    pub fn write(&self, path: &Path) -> Result<Written, DiagramError> {
+        let output = output_for(path)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                let missing = std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("no directory {}", dir.display()),
+                );
+                return Err(io_error(path, missing));
+            }
+        }
+        let text = self.to_dot();
+        match output {
+            Output::Dot => {
+                write_atomically(path, text.as_bytes())?;
+                Ok(Written {
+                    path: path.to_path_buf(),
+                    engine: None,
+                    warnings: String::new(),
+                })
+            }
+            Output::Rendered(format) => self.render(&text, format, path),
+        }
+    }
+
+    fn render(&self, text: &str, format: &str, path: &Path) -> Result<Written, DiagramError> {
+        let partial = partial_path(path);
+        let mut args = vec![format!("-T{format}"), format!("-K{}", self.engine.name())];
+        if format == "png" {
+            // 96 dpi makes small Chinese characters blur; 144 keeps them crisp.
+            args.push("-Gdpi=144".to_owned());
+        }
+        args.push("-o".to_owned());
+        args.push(partial.display().to_string());
+        match run_graphviz(&args, text) {
+            Ok(warnings) => {
+                std::fs::rename(&partial, path).map_err(|source| io_error(path, source))?;
+                Ok(Written {
+                    path: path.to_path_buf(),
+                    engine: Some(self.engine.name()),
+                    warnings,
+                })
+            }
+            Err(GraphvizRun::Missing) => {
+                let dot_file = path.with_extension("dot");
+                write_atomically(&dot_file, text.as_bytes())?;
+                Err(DiagramError::GraphvizMissing {
+                    dot_file: dot_file.display().to_string(),
+                    format: format.to_owned(),
+                    target: path.display().to_string(),
+                })
+            }
+            Err(GraphvizRun::Failed { status, stderr }) => {
+                let _ = std::fs::remove_file(&partial);
+                Err(DiagramError::GraphvizFailed { status, stderr })
+            }
+            Err(GraphvizRun::Io(source)) => {
+                let _ = std::fs::remove_file(&partial);
+                Err(io_error(path, source))
+            }
+        }
+    }
+}
+
+enum GraphvizRun {
+    Missing,
+    Failed { status: String, stderr: String },
+    Io(std::io::Error),
+}
+
+/// Runs `dot ARGS` with the DOT text on stdin; returns its stderr.
+fn run_graphviz(args: &[String], text: &str) -> Result<String, GraphvizRun> {
+    let mut child = match Command::new("dot")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(GraphvizRun::Missing),
+        Err(e) => return Err(GraphvizRun::Io(e)),
+    };
+    // A `dot` that fails early closes its stdin; its exit status and
+    // stderr then say more than the broken pipe does.
+    let written = match child.stdin.take() {
+        Some(mut stdin) => stdin.write_all(text.as_bytes()),
+        None => Ok(()),
+    };
+    let output = child.wait_with_output().map_err(GraphvizRun::Io)?;
+    let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+    if !output.status.success() {
+        return Err(GraphvizRun::Failed {
+            status: output.status.to_string(),
+            stderr,
+        });
+    }
+    written.map_err(GraphvizRun::Io)?;
+    Ok(stderr)
+}
+
+/// `shared.svg` → `.shared.svg.partial` in the same folder, so the rename
+/// into place is atomic and a failed render leaves the old file.
+fn partial_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "diagram".to_owned());
+    path.with_file_name(format!(".{name}.partial"))
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DiagramError> {
+    let partial = partial_path(path);
+    std::fs::write(&partial, bytes).map_err(|source| io_error(&partial, source))?;
+    std::fs::rename(&partial, path).map_err(|source| {
+        let _ = std::fs::remove_file(&partial);
+        io_error(path, source)
+    })
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> DiagramError {
+    DiagramError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}

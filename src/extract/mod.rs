@@ -1,0 +1,419 @@
+//! Extract stage: a case's text in, facts with evidence out.
+//!
+//! One Aho-Corasick automaton (leftmost-longest) is built from every Chinese
+//! label of the lexicon: agency types, named agencies, non-state bodies and
+//! mechanisms. Scanning a case yields label matches; each kind of fact has
+//! its own submodule that turns matches into facts:
+//!
+//! - [`agencies`]: an agency-type match becomes a concrete body from what
+//!   stands before it (a district name, a level prefix such as 区/市/国家,
+//!   or the case's own district); context words from the ontology decide
+//!   whether a mention means the body takes part in the case; unknown
+//!   bodies are read from their suffix; the lead agency comes from the title
+//!   or the opening.
+//! - [`mechanisms`]: a mechanism match is a use unless it sits in a cited
+//!   title, only qualifies another noun, or is another place's achievement.
+//! - [`documents`]: the 《…》 spans.
+//! - [`quantities`]: numbers (Arabic or Chinese) with a unit from the
+//!   lexicon, minus dates, ordinals, frequencies and category counts.
+//!
+//! Every fact keeps the sentence it came from, with character offsets into
+//! the case text.
+
+mod agencies;
+mod documents;
+mod mechanisms;
+mod quantities;
+mod text;
+
+pub use quantities::scale_decimal;
+
+use crate::corpus::Case;
+use crate::lexicon::Lexicon;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use quantities::QuantityReader;
+use std::collections::BTreeSet;
+use text::TextIndex;
+
+/// The sentence a fact was read from. Offsets count characters of
+/// [`Case::text`]; `end` is exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Evidence {
+    pub start: usize,
+    pub end: usize,
+    pub sentence: String,
+}
+
+/// Where an agency sits.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    National,
+    /// Index into [`Lexicon::cities`].
+    City(usize),
+    /// Index into [`Lexicon::districts`].
+    District(usize),
+    /// A district name the lexicon does not know (from the table of contents).
+    UnknownDistrict(String),
+    /// No district could be determined.
+    Unknown,
+}
+
+/// Which body an agency mention resolves to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AgencyKey {
+    /// Index into [`Lexicon::named_agencies`].
+    Named(usize),
+    /// A place plus an agency type (index into [`Lexicon::agency_types`]).
+    Typed { place: Place, agency_type: usize },
+    /// A body the lexicon does not know, named as written after its place
+    /// (退役军人事务局) and typed by the fallback type of its suffix.
+    Unlisted {
+        place: Place,
+        name: String,
+        agency_type: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyFact {
+    pub key: AgencyKey,
+    /// The distinct strings the text used for it (宝山法院, 区法院 …).
+    pub names: BTreeSet<String>,
+    /// Named in the title, or named as the actor in the opening: the body
+    /// that leads the reform.
+    pub lead: bool,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MechanismFact {
+    /// Index into [`Lexicon::mechanisms`].
+    pub mechanism: usize,
+    pub names: BTreeSet<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentFact {
+    /// The title between 《 and 》.
+    pub title: String,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeFact {
+    /// The number normalised to its base unit (1.2万件 → "12000"), as an
+    /// xsd:decimal lexical form.
+    pub value: String,
+    /// The unit's prefLabel (件, 元, % …).
+    pub unit: String,
+    /// The quantity as written (超过1.2万件).
+    pub quantity_text: String,
+    /// What was counted: the words before the number in its clause, else
+    /// the words after it.
+    pub metric: String,
+    /// Approximation words as written (超过, 余, 以上; 近…多 when several).
+    pub qualifier: Option<String>,
+    /// The reporting period stated before the quantity in its sentence
+    /// (2023年1-9月, 今年以来, 前三季度).
+    pub period: Option<String>,
+    /// A mechanism named in the same sentence (index into the lexicon).
+    pub mechanism: Option<usize>,
+    pub evidence: Evidence,
+}
+
+/// Everything extracted from one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub rank: u32,
+    /// The case's district: from the table of contents, else the first
+    /// district the title or text names.
+    pub district: Place,
+    pub agencies: Vec<AgencyFact>,
+    pub mechanisms: Vec<MechanismFact>,
+    pub documents: Vec<DocumentFact>,
+    pub outcomes: Vec<OutcomeFact>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("cannot build the label matcher: {0}")]
+    Matcher(#[from] aho_corasick::BuildError),
+    #[error("cannot build the quantity pattern: {0}")]
+    Pattern(#[from] regex::Error),
+}
+
+/// What a label in the automaton stands for. Place names are not in it: an
+/// agency is placed by looking back from its type label, which also works
+/// when the place name and the type share a character (闵行 + 区政府).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    AgencyType(usize),
+    NamedAgency(usize),
+    /// A federation, association or party organ: recognised so that it is
+    /// not read as an agency.
+    NonState,
+    Mechanism(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LabelMatch {
+    start: usize,
+    end: usize,
+    target: Target,
+}
+
+/// The matcher, built once from a lexicon and reused for every case.
+pub struct Extractor<'l> {
+    lexicon: &'l Lexicon,
+    automaton: AhoCorasick,
+    targets: Vec<Target>,
+    /// District labels alone, to find a case's district when no table of
+    /// contents gives it.
+    district_names: AhoCorasick,
+    quantities: QuantityReader,
+}
+
+impl<'l> Extractor<'l> {
+    pub fn new(lexicon: &'l Lexicon) -> Result<Self, ExtractError> {
+        let mut labels: Vec<String> = Vec::new();
+        let mut targets = Vec::new();
+        let mut add = |label: &str, target: Target| {
+            if !label.is_empty() {
+                labels.push(label.to_owned());
+                targets.push(target);
+            }
+        };
+        for (i, t) in lexicon.agency_types.iter().enumerate() {
+            // Fallback types are recognised by suffix, not as words.
+            if t.name_suffix.is_none() {
+                t.concept
+                    .labels_zh
+                    .iter()
+                    .for_each(|l| add(l, Target::AgencyType(i)));
+            }
+        }
+        for (i, a) in lexicon.named_agencies.iter().enumerate() {
+            a.concept
+                .labels_zh
+                .iter()
+                .for_each(|l| add(l, Target::NamedAgency(i)));
+        }
+        for label in &lexicon.non_state_labels {
+            add(label, Target::NonState);
+        }
+        for (i, m) in lexicon.mechanisms.iter().enumerate() {
+            m.labels_zh
+                .iter()
+                .for_each(|l| add(l, Target::Mechanism(i)));
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&labels)?;
+        let district_names = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(
+                lexicon
+                    .districts
+                    .iter()
+                    .map(|d| &d.concept.labels_zh)
+                    .map(|l| l.first().cloned().unwrap_or_default()),
+            )?;
+        Ok(Self {
+            lexicon,
+            automaton,
+            targets,
+            district_names,
+            quantities: QuantityReader::new(lexicon)?,
+        })
+    }
+
+    /// Extracts the facts of one case.
+    pub fn extract(&self, case: &Case) -> CaseFacts {
+        let raw = case.text.as_str();
+        let text = TextIndex::new(raw);
+        let titles = documents::document_spans(raw);
+        let matches = self.scan(raw);
+        let district = self.case_district(case);
+        let agencies = agencies::AgencyReader {
+            extractor: self,
+            case,
+            text: &text,
+            matches: &matches,
+            titles: &titles,
+            district: &district,
+        }
+        .agencies();
+        let mechanisms = mechanisms::mechanisms(self, raw, &matches, &titles, &district);
+        let outcomes = self
+            .quantities
+            .outcomes(self.lexicon, raw, &text, &mechanisms);
+        CaseFacts {
+            rank: case.rank,
+            district,
+            agencies,
+            mechanisms: mechanisms::facts(mechanisms, &text),
+            documents: documents::documents(raw, &text),
+            outcomes,
+        }
+    }
+
+    fn scan(&self, text: &str) -> Vec<LabelMatch> {
+        self.automaton
+            .find_iter(text)
+            .map(|m| LabelMatch {
+                start: m.start(),
+                end: m.end(),
+                target: self.targets[m.pattern().as_usize()],
+            })
+            .collect()
+    }
+
+    /// The district of the table of contents, else the first district the
+    /// case (title first) names with its full name.
+    fn case_district(&self, case: &Case) -> Place {
+        if let Some(name) = &case.district {
+            return match self.lexicon.district_named(name) {
+                Some(d) => Place::District(d),
+                None => Place::UnknownDistrict(name.clone()),
+            };
+        }
+        self.district_names
+            .find(&case.text)
+            .map_or(Place::Unknown, |m| Place::District(m.pattern().as_usize()))
+    }
+
+    /// The city a place belongs to.
+    fn city_of(&self, place: &Place) -> Place {
+        match place {
+            Place::District(d) => self.lexicon.districts[*d]
+                .city
+                .map_or(Place::Unknown, Place::City),
+            Place::City(c) => Place::City(*c),
+            _ => Place::Unknown,
+        }
+    }
+}
+
+fn push_evidence(list: &mut Vec<Evidence>, evidence: Evidence) {
+    if !list.contains(&evidence) {
+        list.push(evidence);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::corpus::Case;
+    use crate::lexicon::Lexicon;
+    use std::path::Path;
+
+    /// The project's own vocabulary: extraction rules are data, so the
+    /// tests exercise them through the real ontology.
+    pub(super) fn lexicon() -> Lexicon {
+        Lexicon::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology"))
+            .expect("the ontology loads")
+    }
+
+    /// A one-paragraph case of a district, without title or sections.
+    pub(super) fn case(district: &str, text: &str) -> Case {
+        Case {
+            rank: 1,
+            district: Some(district.to_owned()),
+            title: String::new(),
+            text: text.to_owned(),
+            sections: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_ontology_declares_the_rules_the_extractor_reads() {
+        let lexicon = lexicon();
+        let numeral = |label: &str| lexicon.numerals.iter().find(|n| n.label == label);
+        assert_eq!(
+            numeral("两").map(|n| (n.value, n.indefinite_alone)),
+            Some((2, false))
+        );
+        assert_eq!(
+            numeral("一").map(|n| (n.value, n.indefinite_alone)),
+            Some((1, true))
+        );
+        let unit = |label: &str| {
+            lexicon
+                .units
+                .iter()
+                .find(|u| u.concept.pref_zh == label)
+                .expect("unit defined")
+        };
+        assert_eq!(unit("年").calendar_digits, Some(4));
+        assert_eq!(unit("年").period_if_qualified_by, ["近"]);
+        assert_eq!(unit("日").date_if_preceded_by, ["月"]);
+        assert!(unit("期").ordinal_after_chinese_numeral);
+        let percent = lexicon.fraction_marks.first().and_then(|f| f.unit);
+        assert_eq!(
+            percent.map(|u| lexicon.units[u].concept.pref_zh.as_str()),
+            Some("%")
+        );
+        for role in [
+            "venueBefore",
+            "background",
+            "genericHead",
+            "modifierHead",
+            "countVerb",
+        ] {
+            assert!(!lexicon.context(role).is_empty(), "no {role} words");
+        }
+        assert!(lexicon.non_state_labels.iter().any(|l| l == "工商联"));
+        assert!(lexicon.candidate_suffixes.iter().any(|s| s == "一件事"));
+        assert!(lexicon
+            .candidate_scheme
+            .as_deref()
+            .is_some_and(|s| s.ends_with("scheme/mechanisms")));
+        let court = lexicon
+            .agency_types
+            .iter()
+            .find(|t| t.concept.pref_zh == "法院")
+            .expect("court type");
+        assert_eq!(court.body_name.as_deref(), Some("人民法院"));
+    }
+
+    /// Every evidence of the facts slices its sentence out of the text.
+    fn assert_evidence_slices(facts: &super::CaseFacts, text: &str) {
+        let chars: Vec<char> = text.chars().collect();
+        let evidence = facts
+            .agencies
+            .iter()
+            .flat_map(|a| &a.evidence)
+            .chain(facts.mechanisms.iter().flat_map(|m| &m.evidence))
+            .chain(facts.documents.iter().flat_map(|d| &d.evidence))
+            .chain(facts.outcomes.iter().map(|o| &o.evidence));
+        for e in evidence {
+            let sliced: String = chars[e.start..e.end].iter().collect();
+            assert_eq!(sliced, e.sentence);
+        }
+    }
+
+    #[test]
+    fn fragments_of_the_seed_extract_without_panics() {
+        let lexicon = lexicon();
+        let extractor = super::Extractor::new(&lexicon).expect("matcher builds");
+        let seed = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/shanghai-2023-district-cases.txt"),
+        )
+        .expect("the seed reads");
+        let chars: Vec<char> = seed.chars().collect();
+        // Cuts at arbitrary places: inside numbers, brackets and names.
+        for start in (0..chars.len()).step_by(997) {
+            for len in [1, 2, 3, 5, 8, 13, 40, 200] {
+                let text: String = chars[start..(start + len).min(chars.len())]
+                    .iter()
+                    .collect();
+                let facts = extractor.extract(&case("金山区", &text));
+                assert_evidence_slices(&facts, &text);
+            }
+        }
+        for line in seed.lines() {
+            let facts = extractor.extract(&case("未知区", line));
+            assert_evidence_slices(&facts, line);
+        }
+    }
+}

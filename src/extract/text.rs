@@ -1,0 +1,184 @@
+//! Sentences, clauses and offsets of one case text.
+//!
+//! Matching works on byte offsets (what the automaton and the regexes
+//! return); evidence is reported in character offsets (what `oa:start` /
+//! `oa:end` count). This module converts between the two.
+
+use super::Evidence;
+
+/// Characters that end a sentence (a line break also does).
+const SENTENCE_ENDS: [char; 6] = ['。', '！', '？', '；', '!', '?'];
+
+/// Characters that end a clause inside a sentence.
+const CLAUSE_ENDS: [char; 12] = [
+    '。', '！', '？', '；', '!', '?', '，', ',', '：', ':', ';', '\n',
+];
+
+/// Sentence boundaries and byte ↔ character offset conversion for one text.
+pub(super) struct TextIndex<'t> {
+    text: &'t str,
+    /// (byte start, byte end) of each sentence, trimmed.
+    sentences: Vec<(usize, usize)>,
+}
+
+impl<'t> TextIndex<'t> {
+    pub(super) fn new(text: &'t str) -> Self {
+        let mut sentences = Vec::new();
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            let end = i + c.len_utf8();
+            if c == '\n' {
+                push_trimmed(&mut sentences, text, start, i);
+                start = end;
+            } else if SENTENCE_ENDS.contains(&c) {
+                push_trimmed(&mut sentences, text, start, end);
+                start = end;
+            }
+        }
+        push_trimmed(&mut sentences, text, start, text.len());
+        Self { text, sentences }
+    }
+
+    /// The byte range of the sentence containing byte offset `at`.
+    pub(super) fn sentence_bytes(&self, at: usize) -> (usize, usize) {
+        let index = self.sentences.partition_point(|&(_, end)| end <= at);
+        self.sentences
+            .get(index)
+            .copied()
+            .filter(|&(s, _)| s <= at)
+            .unwrap_or((at, at))
+    }
+
+    /// The sentence containing byte offset `at`, as evidence.
+    pub(super) fn sentence_at(&self, at: usize) -> Evidence {
+        let (start, end) = self.sentence_bytes(at);
+        Evidence {
+            start: self.char_offset(start),
+            end: self.char_offset(end),
+            sentence: self.text[start..end].to_owned(),
+        }
+    }
+
+    /// Character offset of a byte offset.
+    pub(super) fn char_offset(&self, byte: usize) -> usize {
+        self.text[..byte].chars().count()
+    }
+
+    /// Byte offset of a character offset (the text length when past the end).
+    pub(super) fn byte_offset(&self, char_offset: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_offset)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+}
+
+fn push_trimmed(sentences: &mut Vec<(usize, usize)>, text: &str, start: usize, end: usize) {
+    let slice = &text[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if start + lead < end - trail {
+        sentences.push((start + lead, end - trail));
+    }
+}
+
+/// Byte offset where the clause containing `at` starts (after the last
+/// comma, colon, sentence end or line break before it).
+pub(super) fn clause_start(text: &str, at: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| CLAUSE_ENDS.contains(c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+/// Byte offset where the clause containing `at` ends (at the next clause
+/// mark, exclusive).
+pub(super) fn clause_end(text: &str, at: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .find(|(_, c)| CLAUSE_ENDS.contains(c))
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// The longest of `words` that `text` ends with.
+pub(super) fn ends_with_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
+    words
+        .iter()
+        .filter(|w| !w.is_empty() && text.ends_with(w.as_str()))
+        .max_by_key(|w| w.len())
+        .map(String::as_str)
+}
+
+/// The longest of `words` that `text` starts with.
+pub(super) fn starts_with_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
+    words
+        .iter()
+        .filter(|w| !w.is_empty() && text.starts_with(w.as_str()))
+        .max_by_key(|w| w.len())
+        .map(String::as_str)
+}
+
+/// Is `c` a Chinese character (the CJK Unified Ideographs block and its
+/// extension A)?
+pub(super) fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// The last `n` characters of `text`.
+pub(super) fn last_chars(text: &str, n: usize) -> &str {
+    if n == 0 {
+        return &text[text.len()..];
+    }
+    let start = text.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
+    &text[start..]
+}
+
+/// The first `n` characters of `text`.
+pub(super) fn first_chars(text: &str, n: usize) -> &str {
+    let end = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_have_character_offsets() {
+        let text = "第一句。\n  第二句，有逗号；第三句";
+        let index = TextIndex::new(text);
+        let byte = text.find("逗号").expect("present");
+        let e = index.sentence_at(byte);
+        assert_eq!(e.sentence, "第二句，有逗号；");
+        let sliced: String = text.chars().skip(e.start).take(e.end - e.start).collect();
+        assert_eq!(sliced, e.sentence);
+        assert_eq!(
+            index.byte_offset(e.start),
+            text.find("第二句").expect("present")
+        );
+    }
+
+    #[test]
+    fn clauses_stop_at_commas_and_colons() {
+        let text = "甲说：乙，丙和丁。戊";
+        let at = text.find('丙').expect("present");
+        assert_eq!(
+            &text[clause_start(text, at)..clause_end(text, at)],
+            "丙和丁"
+        );
+        assert_eq!(clause_start(text, 0), 0);
+    }
+
+    #[test]
+    fn edges_of_text_by_characters() {
+        assert_eq!(last_chars("上海市", 2), "海市");
+        assert_eq!(last_chars("上海市", 9), "上海市");
+        assert_eq!(last_chars("上海市", 0), "");
+        assert_eq!(first_chars("上海市", 1), "上");
+        let words = ["市".to_owned(), "海市".to_owned()];
+        assert_eq!(ends_with_any("上海市", &words), Some("海市"));
+        assert_eq!(starts_with_any("上海市", &words), None);
+        assert!(is_han('区') && !is_han('、') && !is_han('3'));
+    }
+}

@@ -1,1 +1,0 @@
-//! The interactive SPARQL shell (issue 4 builds it out).
