@@ -229,7 +229,11 @@ impl CaseWriter<'_> {
                 Literal::new_typed_literal(&o.value, term(XSD, "decimal")),
             );
             g.add(&outcome, rk("unit"), Literal::new_simple_literal(&o.unit));
-            g.add(&outcome, rk("quantityText"), Literal::new_simple_literal(&o.quantity_text));
+            g.add(
+                &outcome,
+                rk("quantityText"),
+                Literal::new_simple_literal(&o.quantity_text),
+            );
             g.add(&outcome, term(RDFS, "label"), zh(&o.quantity_text));
             if !o.metric.is_empty() {
                 g.add(&outcome, rk("metric"), zh(&o.metric));

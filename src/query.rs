@@ -547,7 +547,10 @@ pub fn description_of(text: &str) -> String {
         .map(str::trim)
         .collect();
     if languages.is_empty() {
-        comments.first().map(|l| (*l).to_owned()).unwrap_or_default()
+        comments
+            .first()
+            .map(|l| (*l).to_owned())
+            .unwrap_or_default()
     } else {
         languages.join(" / ")
     }
@@ -755,7 +758,10 @@ mod tests {
             description_of(text),
             "哪些案例使用某机制？ / Which cases use a mechanism?"
         );
-        assert_eq!(description_of("# Just one line\n# and more\nASK {}"), "Just one line");
+        assert_eq!(
+            description_of("# Just one line\n# and more\nASK {}"),
+            "Just one line"
+        );
         assert_eq!(description_of("ASK {}"), "");
     }
 }

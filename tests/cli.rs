@@ -308,7 +308,13 @@ fn one_shot_queries_work_while_another_process_holds_the_store() {
     let store_dir = build_seed(dir.path());
     // This test process takes the write lock, as an open REPL would.
     let held = reformkg::store::open(&store_dir).expect("opens");
-    assert_eq!(count(&store_dir, "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rk:Case }"), 20);
+    assert_eq!(
+        count(
+            &store_dir,
+            "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rk:Case }"
+        ),
+        20
+    );
     let export = run(&store_dir, &["export", "--format", "ntriples"]);
     assert!(export.status.success(), "{}", stderr(&export));
     drop(held);

@@ -23,7 +23,16 @@ fn the_seed_graph_conforms_to_the_shapes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = build_seed(dir.path());
     let data = dir.path().join("graph.ttl");
-    let output = run(&store, &["export", "--format", "turtle", "-o", data.to_str().expect("utf-8")]);
+    let output = run(
+        &store,
+        &[
+            "export",
+            "--format",
+            "turtle",
+            "-o",
+            data.to_str().expect("utf-8"),
+        ],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
 
     let report = validate(&data);
@@ -49,6 +58,9 @@ fn the_shapes_reject_a_case_without_rank() {
     )
     .expect("write");
     let report = validate(&data);
-    assert!(!report.status.success(), "a case without rank must not conform");
+    assert!(
+        !report.status.success(),
+        "a case without rank must not conform"
+    );
     assert!(String::from_utf8_lossy(&report.stdout).contains("rank"));
 }
