@@ -329,6 +329,7 @@ fn run_suggest(
     };
     let suggestions = suggest::suggest(&lexicon, &texts);
     print!("{}", suggest::to_turtle(&lexicon, &suggestions, limit));
+    std::io::stdout().flush()?;
     eprintln!(
         "{} candidates from {} cases ({} shown)",
         suggestions.len(),

@@ -5,16 +5,16 @@
 //! mechanisms. Scanning a case yields label matches; each kind of fact has
 //! its own submodule that turns matches into facts:
 //!
-//! - [`agencies`]: an agency-type match becomes a concrete body from what
+//! - `agencies`: an agency-type match becomes a concrete body from what
 //!   stands before it (a district name, a level prefix such as 区/市/国家,
 //!   or the case's own district); context words from the ontology decide
 //!   whether a mention means the body takes part in the case; unknown
 //!   bodies are read from their suffix; the lead agency comes from the title
 //!   or the opening.
-//! - [`mechanisms`]: a mechanism match is a use unless it sits in a cited
+//! - `mechanisms`: a mechanism match is a use unless it sits in a cited
 //!   title, only qualifies another noun, or is another place's achievement.
-//! - [`documents`]: the 《…》 spans.
-//! - [`quantities`]: numbers (Arabic or Chinese) with a unit from the
+//! - `documents`: the 《…》 spans.
+//! - `quantities`: numbers (Arabic or Chinese) with a unit from the
 //!   lexicon, minus dates, ordinals, frequencies and category counts.
 //!
 //! Every fact keeps the sentence it came from, with character offsets into
