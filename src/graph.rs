@@ -9,7 +9,9 @@
 use crate::corpus::{Case, Collection};
 use crate::extract::{AgencyFact, AgencyKey, CaseFacts, Evidence, Place};
 use crate::lexicon::{local_name, Lexicon};
-use crate::vocab::{id_ns, rk, term, DCT, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD};
+use crate::vocab::{
+    encode_local, id_ns, rk, term, DCT, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
+};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -102,18 +104,7 @@ impl Minter<'_> {
 /// An IRI from a namespace and a local part; the local part is
 /// percent-encoded where it has characters an IRI cannot hold.
 fn node(namespace: &str, local: &str) -> NamedNode {
-    let mut iri = String::from(namespace);
-    for c in local.chars() {
-        if c.is_alphanumeric() || "-._~".contains(c) {
-            iri.push(c);
-        } else {
-            let mut buf = [0; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                iri.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    NamedNode::new_unchecked(iri)
+    NamedNode::new_unchecked(format!("{namespace}{}", encode_local(local)))
 }
 
 fn iri(s: &str) -> NamedNode {

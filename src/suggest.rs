@@ -20,7 +20,7 @@
 use crate::corpus::{self, CorpusError};
 use crate::lexicon::Lexicon;
 use crate::query::{self, Answer, Prefixes, QueryError};
-use crate::vocab::{compact, id_ns};
+use crate::vocab::{compact, encode_local, id_ns};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
@@ -390,18 +390,7 @@ fn sentence_around(text: &str, name: &str) -> String {
 /// The IRI a suggestion gets: the name in the mechanism namespace, with any
 /// character an IRI cannot hold percent-encoded.
 pub fn suggestion_iri(name: &str) -> String {
-    let mut iri = id_ns("mechanism");
-    for c in name.chars() {
-        if c.is_alphanumeric() || "-._~".contains(c) {
-            iri.push(c);
-        } else {
-            let mut buf = [0; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                iri.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    iri
+    format!("{}{}", id_ns("mechanism"), encode_local(name))
 }
 
 /// Turtle for the first `limit` suggestions: prefixes, then one commented

@@ -64,6 +64,23 @@ pub fn rk(local: &str) -> NamedNode {
     term(RK, local)
 }
 
+/// A local name made safe for an IRI: letters, digits and `-._~` are kept
+/// (Chinese included: IRIs allow it), anything else is percent-encoded.
+pub fn encode_local(local: &str) -> String {
+    let mut encoded = String::with_capacity(local.len());
+    for c in local.chars() {
+        if c.is_alphanumeric() || "-._~".contains(c) {
+            encoded.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                encoded.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    encoded
+}
+
 /// Shortens an IRI to `prefix:local` when a known prefix covers it and the
 /// rest is a plain local name.
 pub fn compact(iri: &str) -> Option<String> {

@@ -12,7 +12,6 @@ mod common;
 
 use oxigraph::model::Term;
 use oxigraph::store::Store;
-use reformkg::query::{self, Answer, Prefixes};
 use std::collections::BTreeMap;
 
 const LINKS: [&str; 5] = [
@@ -24,13 +23,7 @@ const LINKS: [&str; 5] = [
 ];
 
 fn rows(store: &Store, sparql: &str) -> Vec<Vec<Option<Term>>> {
-    match query::run(store, sparql, &Prefixes::default(), None)
-        .expect("query runs")
-        .answer
-    {
-        Answer::Solutions { rows, .. } => rows,
-        other => panic!("expected solutions, got {other:?}"),
-    }
+    common::solutions(store, sparql)
 }
 
 fn value(term: &Option<Term>) -> String {

@@ -27,11 +27,12 @@
 //!   no number to compare and are not scored.
 //! - lead agency (printed, no bar): the lead agency matched like agencies.
 
+mod common;
+
 use oxigraph::model::Term;
 use oxigraph::store::Store;
 use reformkg::lexicon::Lexicon;
 use reformkg::pipeline::{extract_all, to_graph, Timings};
-use reformkg::query::{self, Answer, Prefixes};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -181,13 +182,7 @@ fn built_store() -> Store {
 }
 
 fn rows(store: &Store, sparql: &str) -> Vec<Vec<Option<Term>>> {
-    match query::run(store, sparql, &Prefixes::default(), None)
-        .expect("query runs")
-        .answer
-    {
-        Answer::Solutions { rows, .. } => rows,
-        other => panic!("expected solutions, got {other:?}"),
-    }
+    common::solutions(store, sparql)
 }
 
 fn text(term: &Option<Term>) -> Option<String> {

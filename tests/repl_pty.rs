@@ -4,6 +4,8 @@
 //! Expected answers come from `reformkg query` on the same store, never
 //! from earlier REPL output.
 
+mod common;
+
 use expectrl::{ControlCode, Eof, Regex, Session};
 use std::path::PathBuf;
 use std::process::Command;
@@ -25,18 +27,7 @@ struct Fixture {
 impl Fixture {
     fn new() -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let store = dir.path().join("store");
-        let built = Command::new(BIN)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["build", "--store"])
-            .arg(&store)
-            .output()
-            .expect("run reformkg build");
-        assert!(
-            built.status.success(),
-            "build failed: {}",
-            String::from_utf8_lossy(&built.stderr)
-        );
+        let store = common::build_seed(dir.path());
         let queries = dir.path().join("queries");
         std::fs::create_dir(&queries).expect("queries folder");
         std::fs::write(

@@ -66,3 +66,18 @@ pub fn count(store: &Path, sparql: &str) -> usize {
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("no count in {rows:?}"))
 }
+
+/// The rows of a SELECT run in-process on a store.
+pub fn solutions(
+    store: &oxigraph::store::Store,
+    sparql: &str,
+) -> Vec<Vec<Option<oxigraph::model::Term>>> {
+    use reformkg::query::{self, Answer, Prefixes};
+    match query::run(store, sparql, &Prefixes::default(), None)
+        .expect("query runs")
+        .answer
+    {
+        Answer::Solutions { rows, .. } => rows,
+        other => panic!("expected solutions, got {other:?}"),
+    }
+}
