@@ -390,22 +390,35 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Does the title start at line `i` (possibly continuing over the next lines)?
+/// How many characters a body's title line may carry before the table's
+/// title: bodies often restate the place (海淀区法院… for the table's 区法院…).
+const TITLE_LEAD_SLACK: usize = 6;
+
+/// Does the title start at line `i` (possibly continuing over the next
+/// lines), right at its start or after at most [`TITLE_LEAD_SLACK`]
+/// characters?
 fn title_starts_at(lines: &Lines, i: usize, title: &str) -> bool {
-    if lines.is_blank(i) {
-        return false;
-    }
-    let mut seen = String::new();
-    for j in i..lines.len() {
-        seen.push_str(&squeeze(lines.raw(j)));
+    let first = squeeze(lines.raw(i));
+    first
+        .char_indices()
+        .take(TITLE_LEAD_SLACK + 1)
+        .any(|(lead, _)| title_continues(lines, i, &first[lead..], title))
+}
+
+/// Does `title` start with `start` followed by the squeezed lines after `i`?
+fn title_continues(lines: &Lines, i: usize, start: &str, title: &str) -> bool {
+    let mut seen = start.to_owned();
+    let mut next = i + 1;
+    loop {
         if seen.len() >= title.len() {
             return seen.starts_with(title);
         }
-        if !title.starts_with(&seen) {
+        if !title.starts_with(&seen) || next >= lines.len() {
             return false;
         }
+        seen.push_str(&squeeze(lines.raw(next)));
+        next += 1;
     }
-    false
 }
 
 /// Where case bodies start: a marker line for the rank, or the title itself.

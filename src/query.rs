@@ -166,7 +166,8 @@ pub fn run(
                 update.on_store(store).execute()?;
                 Answer::Updated
             }
-            // Report the query parser's message: most input is queries.
+            // Report the parser of the kind the text starts as.
+            Err(update_error) if starts_as_update(sparql) => return Err(update_error.into()),
             Err(_) => return Err(query_error.into()),
         },
     };
@@ -181,6 +182,32 @@ pub fn run(
 
 /// Reads all results, checking the token between rows: Oxigraph checks it
 /// only when it reads the store, and a join can yield many rows without.
+/// SPARQL Update operation keywords; anything else is read as a query.
+const UPDATE_KEYWORDS: [&str; 10] = [
+    "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
+];
+
+/// Does the text start (after comments and PREFIX/BASE declarations) with
+/// an update keyword? Used only to pick which parser's message to show.
+fn starts_as_update(sparql: &str) -> bool {
+    let mut rest = sparql;
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with('#') {
+            rest = rest.split_once('\n').map_or("", |(_, after)| after);
+            continue;
+        }
+        let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+        let upper = word.to_ascii_uppercase();
+        if upper == "PREFIX" || upper == "BASE" {
+            // Skip to the end of the declaration's <iri>.
+            rest = rest.split_once('>').map_or("", |(_, after)| after);
+            continue;
+        }
+        return UPDATE_KEYWORDS.contains(&upper.as_str());
+    }
+}
+
 fn collect(
     results: QueryResults<'_>,
     cancel: Option<&CancellationToken>,
@@ -699,6 +726,24 @@ mod tests {
             widths.windows(2).all(|w| w[0] == w[1]),
             "ragged table:\n{table}"
         );
+    }
+
+    #[test]
+    fn broken_updates_get_the_update_parser_message() {
+        let store = store_with_one_case();
+        let err = run(
+            &store,
+            "PREFIX x: <http://x/>\nINSERT DATA { x:a x:b }",
+            &Prefixes::default(),
+            None,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("invalid SPARQL"), "{err}");
+        assert!(starts_as_update(
+            "# note\nPREFIX x: <http://x/> delete where { ?s ?p ?o }"
+        ));
+        assert!(!starts_as_update("PREFIX x: <http://x/> SELECT * {}"));
+        assert!(!starts_as_update(""));
     }
 
     #[test]

@@ -1,0 +1,107 @@
+//! A document from another city and year goes through the same code: its
+//! districts are not in the lexicon, its body titles differ from its table
+//! of contents, and it can live in one store beside the seed. Expected
+//! values are read off `tests/fixtures/beijing-2024-cases.txt`.
+
+mod common;
+
+use common::{count, repo, run, select, stderr};
+
+const DOC: &str = "tests/fixtures/beijing-2024-cases.txt";
+
+fn build(store: &std::path::Path, inputs: &[&str]) {
+    let mut args = vec!["build"];
+    args.extend_from_slice(inputs);
+    let output = run(store, &args);
+    assert!(output.status.success(), "build failed: {}", stderr(&output));
+}
+
+#[test]
+fn unknown_districts_are_kept_and_agencies_placed_in_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    build(&store, &[DOC]);
+
+    let districts = select(
+        &store,
+        "SELECT ?rank ?d WHERE { ?c rk:rank ?rank ; rk:district/skos:prefLabel ?d } ORDER BY ?rank",
+    );
+    assert_eq!(districts, [["1", "朝阳区"], ["2", "海淀区"]]);
+
+    // 区法院 in a 海淀区 case is that district's court; 朝阳区市场监管局 is
+    // typed by the lexicon's agency types although 朝阳区 is unknown.
+    let agencies = select(
+        &store,
+        "SELECT ?rank ?type WHERE { ?c rk:rank ?rank ; rk:involvesAgency ?a . ?a rk:agencyType ?t ; rk:district ?d .
+         ?c rk:district ?d . ?t skos:prefLabel ?type FILTER(lang(?type) = 'zh') } ORDER BY ?rank ?type",
+    );
+    let agencies: Vec<(String, String)> = agencies
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    assert!(
+        agencies.contains(&("1".into(), "市场监管局".into())),
+        "{agencies:?}"
+    );
+    assert!(
+        agencies.contains(&("2".into(), "法院".into())),
+        "{agencies:?}"
+    );
+    assert!(
+        agencies.contains(&("2".into(), "司法局".into())),
+        "{agencies:?}"
+    );
+
+    let mechanisms = select(
+        &store,
+        "SELECT ?m WHERE { ?c rk:rank 1 ; rk:usesMechanism/skos:prefLabel ?m FILTER(lang(?m) = 'zh') } ORDER BY ?m",
+    );
+    assert!(
+        mechanisms.contains(&vec!["告知承诺".to_owned()]),
+        "{mechanisms:?}"
+    );
+
+    // 从20天缩短至3天 is two outcomes; 1.2万家 is 12000 家.
+    let outcomes = select(
+        &store,
+        "SELECT ?v ?u WHERE { ?c rk:rank 1 ; rk:hasOutcome ?o . ?o rdf:value ?v ; rk:unit ?u } ORDER BY ?v",
+    );
+    let want: Vec<Vec<String>> = [["3", "天"], ["20", "天"], ["12000", "家"]]
+        .iter()
+        .map(|row| row.iter().map(|v| (*v).to_owned()).collect())
+        .collect();
+    assert_eq!(outcomes, want);
+
+    let collection = select(
+        &store,
+        "SELECT ?y ?p WHERE { ?c a rk:CaseCollection ; rk:year ?y ; dct:publisher ?p }",
+    );
+    assert_eq!(collection, [["2024", "北京市发展和改革委员会"]]);
+}
+
+#[test]
+fn two_collections_share_one_store_without_clashing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let seeds = repo().join("seeds");
+    build(&store, &[seeds.to_str().expect("utf-8"), DOC]);
+    assert_eq!(
+        count(&store, "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rk:Case }"),
+        22
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rk:CaseCollection }"
+        ),
+        2
+    );
+    // Rank 1 exists in both collections, as two distinct cases.
+    assert_eq!(
+        count(
+            &store,
+            "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c rk:rank 1 }"
+        ),
+        2
+    );
+}
