@@ -56,30 +56,42 @@ impl Fixture {
             .collect()
     }
 
-    fn repl_in(&self, store: &Path, script: &str) -> Output {
-        let mut child = Command::new(BIN)
+    /// `reformkg repl` in the fixture's folder, on `store`.
+    fn repl_command(&self, store: &Path) -> Command {
+        let mut command = Command::new(BIN);
+        command
             .current_dir(self.dir.path())
             .arg("repl")
             .env("REFORMKG_STORE", store)
             .env("REFORMKG_QUERIES", &self.queries)
-            .env("REFORMKG_HISTORY", self.dir.path().join("history"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn reformkg repl");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(script.as_bytes())
-            .expect("write the script");
-        child.wait_with_output().expect("wait for the REPL")
+            .env("REFORMKG_HISTORY", self.dir.path().join("history"));
+        command
+    }
+
+    fn repl_in(&self, store: &Path, script: &str) -> Output {
+        feed(self.repl_command(store), script)
     }
 
     fn repl(&self, script: &str) -> Output {
         self.repl_in(&self.store, script)
     }
+}
+
+/// Runs `command` with `script` on its stdin.
+fn feed(mut command: Command, script: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn reformkg repl");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("write the script");
+    child.wait_with_output().expect("wait for the REPL")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -319,4 +331,126 @@ fn a_missing_store_is_built_first() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("building it from seeds/"));
     assert_eq!(text(&out.stdout).trim(), "true");
+}
+
+/// A mechanism some case uses and its Chinese label: the shortest label,
+/// so Graphviz draws it on one line.
+fn used_mechanism(fixture: &Fixture) -> (String, String) {
+    let rows = fixture.csv_rows(
+        "SELECT ?m ?l WHERE { ?c rk:usesMechanism ?m . ?m skos:prefLabel ?l FILTER(lang(?l) = 'zh') } \
+         ORDER BY STRLEN(?l) ?m LIMIT 1",
+    );
+    let (iri, label) = rows[0].split_once(',').expect("m,l");
+    (iri.to_owned(), label.to_owned())
+}
+
+#[test]
+fn diagram_draws_the_last_construct_even_after_an_ask() {
+    let fixture = Fixture::new();
+    let (mechanism, label) = used_mechanism(&fixture);
+    let script = format!(
+        "CONSTRUCT {{ ?c rk:usesMechanism <{mechanism}> }} WHERE {{ ?c rk:usesMechanism <{mechanism}> }} ;\n\
+         ASK {{ ?c a rk:Case }} ;\n\
+         .diagram out.svg\n"
+    );
+    let out = fixture.repl(&script);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("wrote out.svg (dot, "), "{stderr}");
+    let svg = std::fs::read_to_string(fixture.dir.path().join("out.svg")).expect("the SVG");
+    assert!(svg.contains("<svg"), "an SVG picture:\n{svg}");
+    assert!(
+        svg.contains(&format!(">{label}</text>")),
+        "the mechanism of the CONSTRUCT drawn with its label {label}:\n{svg}"
+    );
+}
+
+#[test]
+fn diagram_draws_a_two_column_select_as_edges_in_the_session_language() {
+    let fixture = Fixture::new();
+    let select = "SELECT ?case ?district WHERE { ?case a rk:Case ; rk:district ?district } \
+                  ORDER BY ?case LIMIT 3";
+    let pairs = fixture.csv_rows(select);
+    let (case, district) = pairs[0].split_once(',').expect("case,district");
+    let english = fixture.csv_rows(&format!(
+        "SELECT ?l WHERE {{ <{district}> skos:prefLabel ?l FILTER(lang(?l) = 'en') }}"
+    ));
+    let out = fixture.repl(&format!(".lang en\n{select} ;\n.diagram out.dot\n"));
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("wrote out.dot (DOT text, "), "{stderr}");
+    let dot = std::fs::read_to_string(fixture.dir.path().join("out.dot")).expect("the DOT");
+    assert!(
+        dot.contains(&format!("\"{case}\" -> \"{district}\"")),
+        "the first row is an edge:\n{dot}"
+    );
+    assert!(
+        dot.contains(&format!("label=\"{}\"", english[0])),
+        "the district labelled in English after .lang en:\n{dot}"
+    );
+}
+
+#[test]
+fn diagram_failures_are_reported_and_fail_the_script() {
+    let fixture = Fixture::new();
+    let script = "\
+ASK { ?c a rk:Case } ;
+.diagram first.svg
+SELECT ?c ?p ?o WHERE { ?c a rk:Case ; ?p ?o } LIMIT 2 ;
+.diagram three.svg
+SELECT ?c ?d WHERE { ?c rk:district ?d } LIMIT 2 ;
+.diagram pairs.txt
+.diagram
+";
+    let out = fixture.repl(script);
+    assert!(
+        !out.status.success(),
+        "failed .diagram commands fail the run"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("stdin:2: error: no query result to draw yet"),
+        "an ASK answer is not something to draw: {stderr}"
+    );
+    assert!(
+        stderr.contains("stdin:4: error: a diagram needs") && stderr.contains("3 columns"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("stdin:6: error: unknown diagram file type"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("stdin:7: error: usage: .diagram FILE"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("4 statement(s) failed"), "{stderr}");
+    for file in ["first.svg", "three.svg", "pairs.txt"] {
+        assert!(
+            !fixture.dir.path().join(file).exists(),
+            "{file} should not be written"
+        );
+    }
+}
+
+#[test]
+fn diagram_without_graphviz_writes_the_dot_and_says_how_to_install_it() {
+    let fixture = Fixture::new();
+    let no_programs = fixture.dir.path().join("empty-path");
+    std::fs::create_dir(&no_programs).expect("an empty PATH folder");
+    let mut command = fixture.repl_command(&fixture.store);
+    command.env("PATH", &no_programs);
+    let script = "SELECT ?c ?d WHERE { ?c rk:district ?d } LIMIT 2 ;\n.diagram pairs.svg\n";
+    let out = feed(command, script);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("stdin:2: error: Graphviz is not installed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("apt-get install graphviz"), "{stderr}");
+    let dot =
+        std::fs::read_to_string(fixture.dir.path().join("pairs.dot")).expect("the DOT fallback");
+    assert!(dot.contains(" -> "), "{dot}");
+    assert!(!fixture.dir.path().join("pairs.svg").exists());
 }

@@ -52,6 +52,9 @@ pub enum Command {
         path: PathBuf,
     },
     Read(PathBuf),
+    /// `.diagram FILE`: draw the last query result; the extension says
+    /// DOT or which picture.
+    Diagram(PathBuf),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,6 +84,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (".lang", ".lang zh|en", "the language of labels"),
     (".stats", ".stats", "statements, resources per class, most used mechanisms"),
     (".export", ".export [FORMAT] FILE", "write the whole graph (turtle, trig, ntriples, nquads, rdfxml, jsonld)"),
+    (".diagram", ".diagram FILE", "draw the last CONSTRUCT/DESCRIBE or two-column SELECT result to FILE (.svg, .png, .pdf or .dot)"),
     (".read", ".read FILE", "run the statements in FILE"),
     (".quit", ".quit", "leave (so do Ctrl-D and Ctrl-C twice)"),
 ];
@@ -123,6 +127,10 @@ pub fn parse(line: &str) -> Result<Command, CommandError> {
         "read" => match args {
             [path] => Ok(Command::Read(unquote(path).into())),
             _ => Err(CommandError::Usage(".read FILE")),
+        },
+        "diagram" => match args {
+            [path] => Ok(Command::Diagram(unquote(path).into())),
+            _ => Err(CommandError::Usage(".diagram FILE")),
         },
         other => Err(CommandError::Unknown(other.to_owned())),
     }
@@ -380,6 +388,23 @@ mod tests {
                 format: ExportFormat::Nquads,
                 path: "my dump.nq".into()
             }
+        );
+    }
+
+    #[test]
+    fn diagram_takes_one_file() {
+        assert_eq!(
+            parse(".diagram out.svg").expect("parses"),
+            Command::Diagram("out.svg".into())
+        );
+        assert_eq!(
+            parse(".diagram \"my graphs/last one.dot\"").expect("parses"),
+            Command::Diagram("my graphs/last one.dot".into())
+        );
+        assert_eq!(parse(".diagram"), Err(CommandError::Usage(".diagram FILE")));
+        assert_eq!(
+            parse(".diagram a.svg b.svg"),
+            Err(CommandError::Usage(".diagram FILE"))
         );
     }
 

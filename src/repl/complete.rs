@@ -326,7 +326,7 @@ impl ReplHelper {
             (".export", 0) if !word.contains(['/', '.']) => {
                 options(&["turtle", "trig", "ntriples", "nquads", "rdfxml", "jsonld"])
             }
-            (".export" | ".read" | ".output", _) => {
+            (".export" | ".read" | ".output" | ".diagram", _) => {
                 return self
                     .files
                     .complete_path(line, pos)

@@ -7,6 +7,7 @@
 use super::command::{self, Command, CommandError, LabelMode};
 use super::lookup::Lookup;
 use super::text::{self, BindError, Complete, StatementBuffer};
+use crate::diagram::{self, DiagramError, Lang};
 use crate::export::{export, ExportError, ExportFormat};
 use crate::query::{self, Answer, OutputFormat, Prefixes, QueryError, TableOptions, Timed};
 use oxigraph::model::NamedNode;
@@ -71,6 +72,13 @@ pub enum ReplError {
     ReadFailed { path: String, failed: usize },
     #[error(".read nests deeper than {MAX_READ_DEPTH} files (does a file read itself?)")]
     TooDeep,
+    #[error(
+        "no query result to draw yet: run a CONSTRUCT, DESCRIBE or two-column SELECT, \
+         then .diagram FILE"
+    )]
+    NothingToDraw,
+    #[error(transparent)]
+    Diagram(#[from] DiagramError),
 }
 
 fn still_running(abandoned: bool) -> &'static str {
@@ -181,6 +189,10 @@ pub struct Session {
     width: Option<u16>,
     read_depth: usize,
     told_about_build: bool,
+    /// The last SELECT, CONSTRUCT or DESCRIBE answer, for `.diagram`.
+    /// ASK answers and updates leave it alone: neither can be drawn, and
+    /// `ASK`ing something between a query and its drawing is common.
+    last_answer: Option<Answer>,
 }
 
 impl Session {
@@ -200,6 +212,7 @@ impl Session {
             width: None,
             read_depth: 0,
             told_about_build: false,
+            last_answer: None,
         }
     }
 
@@ -310,7 +323,17 @@ impl Session {
         for (prefix, namespace) in text::prefix_declarations(sparql) {
             self.declare(&prefix, &namespace)?;
         }
-        self.show(&timed)
+        let shown = self.show(&timed);
+        // The query ran, so its answer can be drawn even if showing it failed.
+        self.remember(timed.answer);
+        shown
+    }
+
+    /// Keeps a drawable kind of answer for `.diagram`.
+    fn remember(&mut self, answer: Answer) {
+        if matches!(answer, Answer::Solutions { .. } | Answer::Graph(_)) {
+            self.last_answer = Some(answer);
+        }
     }
 
     fn declare(&mut self, prefix: &str, namespace: &str) -> Result<(), ReplError> {
@@ -535,6 +558,7 @@ impl Session {
             Command::Stats => println!("{}", query::stats(&self.store)?),
             Command::Export { format, path } => self.export_to(format, &path)?,
             Command::Read(path) => return self.read(&path),
+            Command::Diagram(path) => self.draw_last_answer(&path)?,
         }
         Ok(Flow::Continue)
     }
@@ -616,6 +640,24 @@ impl Session {
         Ok(())
     }
 
+    /// `.diagram FILE`: the last answer drawn with labels in the session's
+    /// language (read from the store as it is now).
+    fn draw_last_answer(&self, path: &Path) -> Result<(), ReplError> {
+        let answer = self.last_answer.as_ref().ok_or(ReplError::NothingToDraw)?;
+        let drawing = diagram::from_answer(&self.store, answer, diagram_lang(&self.settings.lang))?;
+        let written = drawing.write(path)?;
+        if !written.warnings.is_empty() {
+            eprintln!("{}", written.warnings);
+        }
+        let engine = written.engine.unwrap_or("DOT text");
+        eprintln!(
+            "wrote {} ({engine}, {})",
+            written.path.display(),
+            plural(drawing.nodes, "node")
+        );
+        Ok(())
+    }
+
     fn read(&mut self, path: &Path) -> Result<Flow, ReplError> {
         if self.read_depth >= MAX_READ_DEPTH {
             return Err(ReplError::TooDeep);
@@ -667,6 +709,18 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// The diagram language for a `.lang` setting: English for `en` and its
+/// regional tags, Chinese otherwise (the diagrams know only these two, and
+/// labels fall back to the other one anyway).
+fn diagram_lang(lang: &str) -> Lang {
+    let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+    if primary.eq_ignore_ascii_case("en") {
+        Lang::En
+    } else {
+        Lang::Zh
+    }
+}
+
 fn on_off(on: bool) -> &'static str {
     if on {
         "on"
@@ -697,5 +751,20 @@ pub fn format_duration(d: Duration) -> String {
         format!("{:.2} s", ms / 1000.0)
     } else {
         format!("{ms:.1} ms")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lang_setting_picks_the_diagram_language() {
+        assert_eq!(diagram_lang("en"), Lang::En);
+        assert_eq!(diagram_lang("en-GB"), Lang::En);
+        assert_eq!(diagram_lang("EN"), Lang::En);
+        assert_eq!(diagram_lang("zh"), Lang::Zh);
+        assert_eq!(diagram_lang("zh-Hans"), Lang::Zh);
+        assert_eq!(diagram_lang("fr"), Lang::Zh);
     }
 }
