@@ -9,7 +9,7 @@ use super::model::{iri_at, select};
 use super::render::{Diagram, Engine};
 use super::DiagramError;
 use crate::query::{self, Answer, Prefixes, QueryError};
-use crate::vocab::{DCT, RDF, RDFS, SKOS};
+use crate::vocab::{DCT, RDF, RDFS, RK, SKOS};
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 use oxigraph::sparql::SparqlEvaluator;
 use oxigraph::store::Store;
@@ -147,7 +147,7 @@ fn draw_triples(
         }
     }
     add_stored_classes(store, &mut resources)?;
-    let colours = class_colours(resources.values().flat_map(|r| r.classes.iter()));
+    let colours = class_colours(resources.values().filter_map(|r| primary_class(&r.classes)));
     let mut stmts = vec![class_legend(&colours, &labels)];
     for (id, resource) in &resources {
         stmts.push(resource_node(id, resource, &labels, &colours));
@@ -183,7 +183,7 @@ fn resource_node(
         attr("shape", "box"),
         attr("style", "rounded,filled"),
     ];
-    match resource.classes.iter().find_map(|c| colours.get(c)) {
+    match primary_class(&resource.classes).and_then(|c| colours.get(c)) {
         Some(&group) => attrs.extend(palette_colour(group)),
         None => attrs.push(attr("fillcolor", "white")),
     }
@@ -219,6 +219,16 @@ fn add_stored_classes(
 
 fn is_iri_id(id: &str) -> bool {
     !id.starts_with("_:") && !id.starts_with('"')
+}
+
+/// The class a resource is coloured by: its reformkg class when it has one
+/// (a mechanism is an rk:Mechanism before it is a skos:Concept), else the
+/// first in IRI order.
+fn primary_class(classes: &BTreeSet<String>) -> Option<&String> {
+    classes
+        .iter()
+        .find(|c| c.starts_with(RK))
+        .or_else(|| classes.iter().next())
 }
 
 /// A palette colour per class, in IRI order. A resource with several
@@ -295,7 +305,7 @@ fn draw_pairs(
         edges.insert((term_id(a), term_id(b)));
     }
     add_stored_classes(store, &mut resources)?;
-    let colours = class_colours(resources.values().flat_map(|r| r.classes.iter()));
+    let colours = class_colours(resources.values().filter_map(|r| primary_class(&r.classes)));
     let mut stmts = vec![class_legend(&colours, labels)];
     for (id, resource) in &resources {
         let mut attrs = vec![
@@ -304,7 +314,7 @@ fn draw_pairs(
             attr("shape", if is_iri_id(id) { "box" } else { "plaintext" }),
             attr("style", "rounded,filled"),
         ];
-        match resource.classes.iter().find_map(|c| colours.get(c)) {
+        match primary_class(&resource.classes).and_then(|c| colours.get(c)) {
             Some(&group) => attrs.extend(palette_colour(group)),
             None => attrs.push(attr("fillcolor", "white")),
         }
@@ -314,4 +324,20 @@ fn draw_pairs(
         stmts.push(edge(a, b, vec![]));
     }
     Ok(generic_diagram(stmts, resources.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reformkg_classes_colour_before_generic_ones() {
+        let classes: BTreeSet<String> = [format!("{SKOS}Concept"), format!("{RK}Mechanism")]
+            .into_iter()
+            .collect();
+        assert_eq!(primary_class(&classes), Some(&format!("{RK}Mechanism")));
+        let generic: BTreeSet<String> = [format!("{SKOS}Concept")].into_iter().collect();
+        assert_eq!(primary_class(&generic), Some(&format!("{SKOS}Concept")));
+        assert_eq!(primary_class(&BTreeSet::new()), None);
+    }
 }
