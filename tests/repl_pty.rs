@@ -45,25 +45,9 @@ impl Fixture {
         }
     }
 
-    /// Rows of a `reformkg query --format csv` answer, header dropped.
+    /// Lines of a `reformkg query --format csv` answer, header dropped.
     fn csv_rows(&self, sparql: &str) -> Vec<String> {
-        let out = Command::new(BIN)
-            .arg("--store")
-            .arg(&self.store)
-            .args(["query", "--format", "csv", sparql])
-            .output()
-            .expect("run reformkg query");
-        assert!(
-            out.status.success(),
-            "query failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
-            .lines()
-            .skip(1)
-            .map(str::to_owned)
-            .collect()
+        common::csv_lines(&self.store, sparql)
     }
 
     /// The IRI of the concept with this Chinese preferred label.

@@ -36,24 +36,9 @@ impl Fixture {
         std::fs::write(self.queries.join(format!("{name}.rq")), text).expect("write query");
     }
 
+    /// Lines of a `reformkg query --format csv` answer, header dropped.
     fn csv_rows(&self, sparql: &str) -> Vec<String> {
-        let out = Command::new(BIN)
-            .arg("--store")
-            .arg(&self.store)
-            .args(["query", "--format", "csv", sparql])
-            .output()
-            .expect("run reformkg query");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
-            .lines()
-            .skip(1)
-            .map(str::to_owned)
-            .collect()
+        common::csv_lines(&self.store, sparql)
     }
 
     /// `reformkg repl` in the fixture's folder, on `store`.

@@ -40,22 +40,25 @@ pub fn build_seed(dir: &Path) -> PathBuf {
     store
 }
 
-/// Runs a SELECT and returns its CSV rows (header dropped).
-pub fn select(store: &Path, sparql: &str) -> Vec<Vec<String>> {
+/// Runs a SELECT and returns its CSV lines (header dropped).
+pub fn csv_lines(store: &Path, sparql: &str) -> Vec<String> {
     let output = run(store, &["query", "--format", "csv", sparql]);
     assert!(output.status.success(), "query failed: {}", stderr(&output));
-    let mut rows: Vec<Vec<String>> = stdout(&output)
+    stdout(&output)
         .lines()
         .skip(1)
-        .map(|line| {
-            line.trim_end_matches('\r')
-                .split(',')
-                .map(str::to_owned)
-                .collect()
-        })
-        .collect();
-    rows.retain(|r| !(r.len() == 1 && r[0].is_empty()));
-    rows
+        .map(|line| line.trim_end_matches('\r').to_owned())
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+/// Runs a SELECT and returns its CSV rows split into cells (for answers
+/// without commas inside values).
+pub fn select(store: &Path, sparql: &str) -> Vec<Vec<String>> {
+    csv_lines(store, sparql)
+        .iter()
+        .map(|line| line.split(',').map(str::to_owned).collect())
+        .collect()
 }
 
 /// The single number a `SELECT (COUNT(…) AS ?n)` returns.
