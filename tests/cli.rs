@@ -319,3 +319,31 @@ fn one_shot_queries_work_while_another_process_holds_the_store() {
     assert!(export.status.success(), "{}", stderr(&export));
     drop(held);
 }
+
+#[test]
+fn every_rk_term_in_use_is_declared_and_labelled_in_both_languages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = build_seed(dir.path());
+    let declared = "?term a ?kind FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty))";
+    let undeclared = select(
+        &store,
+        &format!(
+            "SELECT DISTINCT ?term WHERE {{ {{ ?s ?term ?o }} UNION {{ ?s a ?term }}
+             FILTER(STRSTARTS(STR(?term), STR(rk:))) FILTER NOT EXISTS {{ {declared} }} }}"
+        ),
+    );
+    assert!(
+        undeclared.is_empty(),
+        "used but not declared: {undeclared:?}"
+    );
+    for lang in ["zh", "en"] {
+        let unlabelled = select(
+            &store,
+            &format!(
+                "SELECT DISTINCT ?term WHERE {{ {declared} FILTER(STRSTARTS(STR(?term), STR(rk:)))
+                 FILTER NOT EXISTS {{ ?term rdfs:label ?l FILTER(lang(?l) = '{lang}') }} }}"
+            ),
+        );
+        assert!(unlabelled.is_empty(), "no @{lang} label: {unlabelled:?}");
+    }
+}
