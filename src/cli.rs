@@ -278,9 +278,11 @@ fn terminal_width(stdout: &std::io::Stdout) -> Option<u16> {
     if !stdout.is_terminal() {
         return None;
     }
+    // COLUMNS wins (scripts set it); else the terminal's own size.
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
+        .or_else(|| comfy_table::Table::new().width())
         .or(Some(120))
 }
 
