@@ -2,13 +2,17 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+use oxigraph::sparql::CancellationToken;
+use reformkg::atomic_file::AtomicFile;
 use reformkg::export::{export, ExportFormat};
 use reformkg::pipeline::{self, resource_dir, BuildReport};
-use reformkg::query::{self, OutputFormat, Prefixes, TableOptions};
+use reformkg::query::{self, OutputFormat, Prefixes, QueryError, Statement, TableOptions};
 use reformkg::store;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,6 +51,13 @@ pub enum Command {
         /// The folder of saved queries.
         #[arg(long, env = "REFORMKG_QUERIES")]
         queries: Option<PathBuf>,
+        /// Stop the query after this many seconds (0: no limit).
+        #[arg(long, value_name = "SECS", default_value_t = query::DEFAULT_TIMEOUT.as_secs())]
+        timeout: u64,
+        /// At most this many rows (or triples) are read for a table or a graph; csv, tsv,
+        /// json and xml stream every row (0: no limit).
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ROWS)]
+        max_rows: usize,
     },
     /// Interactive SPARQL shell (builds the store from seeds/ first if there is none).
     Repl {
@@ -54,6 +65,9 @@ pub enum Command {
         queries: Option<PathBuf>,
         #[arg(long, env = "REFORMKG_ONTOLOGY")]
         ontology: Option<PathBuf>,
+        /// The starting `.timeout`, in seconds (0: no limit).
+        #[arg(long, value_name = "SECS", default_value_t = query::DEFAULT_TIMEOUT.as_secs())]
+        timeout: u64,
     },
     /// Write the whole graph in an RDF format.
     Export {
@@ -148,14 +162,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             file,
             format,
             queries,
-        } => run_query(
-            &cli.store,
-            sparql.as_deref(),
-            file.as_deref(),
-            format,
-            queries.as_deref(),
-        ),
-        Command::Repl { queries, ontology } => {
+            timeout,
+            max_rows,
+        } => {
+            let queries_dir = resource_dir(queries.as_deref(), "queries");
+            let text = query::resolve_query_text(sparql.as_deref(), file.as_deref(), &queries_dir)?;
+            let limits = QueryLimits {
+                timeout: (timeout > 0).then(|| Duration::from_secs(timeout)),
+                max_rows: (max_rows > 0).then_some(max_rows),
+            };
+            run_query(&cli.store, text, format, limits)
+        }
+        Command::Repl {
+            queries,
+            ontology,
+            timeout,
+        } => {
             if !store::exists(&cli.store) {
                 eprintln!(
                     "No store at {}: building it from seeds/ first…",
@@ -168,13 +190,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 store_dir: cli.store.clone(),
                 queries_dir: resource_dir(queries.as_deref(), "queries"),
                 history: reformkg::repl::default_history_file(),
+                timeout: (timeout > 0).then(|| Duration::from_secs(timeout)),
             };
-            let failed = reformkg::repl::run(&config)?;
-            Ok(if failed == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
+            let ended = reformkg::repl::run(&config)?;
+            if ended.abandoned > 0 {
+                eprintln!("note: a cancelled statement is still running; exiting without it");
+            }
+            // Background threads (a cancelled statement, the completion
+            // reader) may still be inside RocksDB: leave without running
+            // its exit handlers. Everything the session wrote is flushed.
+            Err(ExitNow(i32::from(ended.failed > 0)).into())
         }
         Command::Export { format, output } => run_export(&cli.store, format, output.as_deref()),
         Command::Stats => run_stats(&cli.store),
@@ -204,11 +229,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 },
         } => run_suggest(&cli.store, &inputs, limit, ontology.as_deref()),
         Command::Similar { case, limit, lang } => {
-            let store = store::open_read_only(&cli.store)?;
-            println!(
-                "{}",
-                reformkg::diagram::similar(&store, &case, lang, limit)?
-            );
+            let store = store::open(&cli.store)?;
+            let text = reformkg::diagram::similar(&store, &case, lang, limit)?;
+            write_stdout(&format!("{text}\n"))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -246,32 +269,154 @@ fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// Rows a one-shot table or graph answer reads at most, by default.
+const DEFAULT_MAX_ROWS: usize = 10_000;
+/// How long a cancelled query may take to stop before the process gives up
+/// on it (a few operators check the token only between rows).
+const GRACE: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone, Copy)]
+struct QueryLimits {
+    timeout: Option<Duration>,
+    max_rows: Option<usize>,
+}
+
+/// The command is over and threads may still be running; `main` exits with
+/// this code at once, without running exit handlers.
+#[derive(Debug, thiserror::Error)]
+#[error("exit {0}")]
+pub struct ExitNow(pub i32);
+
+/// A query that ran past `--timeout` (its thread may still be running).
+#[derive(Debug, thiserror::Error)]
+#[error("the query timed out after {} s (--timeout SECS raises the limit; 0 removes it)", .limit.as_secs())]
+pub struct TimedOut {
+    pub limit: Duration,
+    /// The query did not stop when told: exit without waiting for it.
+    pub abandoned: bool,
+}
+
 fn run_query(
     store_dir: &Path,
-    sparql: Option<&str>,
-    file: Option<&Path>,
+    text: String,
     format: OutputFormat,
-    queries: Option<&Path>,
+    limits: QueryLimits,
 ) -> Result<ExitCode> {
-    let queries_dir = resource_dir(queries, "queries");
-    let text = query::resolve_query_text(sparql, file, &queries_dir)?;
-    let store = store::open_shared(store_dir)?;
+    let token = CancellationToken::new();
+    let worker_token = token.clone();
+    let store_dir = store_dir.to_path_buf();
+    // Parsing is part of the statement: it too runs on the large stack
+    // under the time limit.
+    with_deadline(limits.timeout, token, move || {
+        let prefixes = Prefixes::default();
+        match query::parse(&text, &prefixes, Some(worker_token.clone()))? {
+            Statement::Update(update) => apply_update(&store_dir, update),
+            Statement::Query(prepared) => {
+                let snapshot = store::open(&store_dir)?;
+                let width = terminal_width(&std::io::stdout());
+                answer_query(&snapshot, prepared, format, &worker_token, limits, width)
+            }
+        }
+    })??;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Applies an update to a copy of the live version and publishes it.
+fn apply_update(store_dir: &Path, update: oxigraph::sparql::PreparedSparqlUpdate) -> Result<()> {
+    let ((), version) = store::update(store_dir, None, |store| {
+        update.on_store(store).execute().map_err(QueryError::from)
+    })?;
+    eprintln!(
+        "Update applied ({} is now at {version}). `reformkg build` rebuilds from the documents \
+         and discards such edits.",
+        store_dir.display()
+    );
+    Ok(())
+}
+
+/// Evaluates and writes one query's answer: results formats stream, tables
+/// and graphs read at most `max_rows`.
+fn answer_query(
+    snapshot: &store::Snapshot,
+    prepared: oxigraph::sparql::PreparedSparqlQuery,
+    format: OutputFormat,
+    token: &CancellationToken,
+    limits: QueryLimits,
+    width: Option<u16>,
+) -> Result<()> {
     let prefixes = Prefixes::default();
-    let timed = query::run(&store, &text, &prefixes, None)?;
     let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let streams = matches!(
+        format,
+        OutputFormat::Csv | OutputFormat::Tsv | OutputFormat::Json | OutputFormat::Xml
+    );
+    let started = std::time::Instant::now();
+    let results = prepared
+        .on_store(snapshot.store())
+        .execute()
+        .map_err(QueryError::from)?;
+    if streams && matches!(results, oxigraph::sparql::QueryResults::Solutions(_)) {
+        query::stream_solutions(results, format, Some(token), &mut out)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let limits = query::Limits {
+        max_rows: limits.max_rows,
+    };
+    let timed = query::read_answer(results, Some(token.clone()), limits, started)?;
     let options = TableOptions {
-        width: terminal_width(&stdout),
+        width,
         ..TableOptions::default()
     };
-    let mut out = stdout.lock();
     query::write_answer(&timed.answer, format, &prefixes, &options, &mut out)?;
     out.flush()?;
-    if matches!(timed.answer, query::Answer::Updated) {
+    if timed.truncated {
         eprintln!(
-            "Update applied. (`reformkg build` rebuilds from the seeds and discards such edits.)"
+            "note: only the first {} rows were read (--max-rows N reads more, 0 all; csv, tsv, \
+             json and xml stream every row)",
+            timed.answer.len()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+/// Runs `work` on a thread with a large stack; past `timeout` it cancels
+/// `token` and, if the work does not stop within [`GRACE`], stops waiting.
+fn with_deadline<T: Send + 'static>(
+    timeout: Option<Duration>,
+    token: CancellationToken,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let worker = std::thread::Builder::new()
+        .name("sparql".to_owned())
+        .stack_size(query::STACK_SIZE)
+        .spawn(move || {
+            let _ = sender.send(work());
+        })
+        .context("cannot start a thread for the query")?;
+    let Some(limit) = timeout else {
+        let value = receiver.recv().context("the query's thread stopped")?;
+        let _ = worker.join();
+        return Ok(value);
+    };
+    match receiver.recv_timeout(limit) {
+        Ok(value) => {
+            let _ = worker.join();
+            return Ok(value);
+        }
+        Err(RecvTimeoutError::Disconnected) => bail!("the query's thread stopped"),
+        Err(RecvTimeoutError::Timeout) => token.cancel(),
+    }
+    let abandoned = match receiver.recv_timeout(GRACE) {
+        Ok(_) | Err(RecvTimeoutError::Disconnected) => {
+            let _ = worker.join();
+            false
+        }
+        Err(RecvTimeoutError::Timeout) => true,
+    };
+    Err(TimedOut { limit, abandoned }.into())
 }
 
 fn terminal_width(stdout: &std::io::Stdout) -> Option<u16> {
@@ -287,33 +432,34 @@ fn terminal_width(stdout: &std::io::Stdout) -> Option<u16> {
 }
 
 fn run_export(store_dir: &Path, format: ExportFormat, output: Option<&Path>) -> Result<ExitCode> {
-    let store = store::open_read_only(store_dir)?;
-    let count = match output {
+    let store = store::open(store_dir)?;
+    match output {
         Some(path) => {
-            // Write beside the target and rename, so a failed export does not
-            // leave a truncated file where a good one was.
-            let tmp = path.with_extension(format!("{}.partial", format.extension()));
-            let file = std::fs::File::create(&tmp)
-                .with_context(|| format!("cannot create {}", tmp.display()))?;
-            let mut writer = std::io::BufWriter::new(file);
-            let count = export(&store, format, &mut writer)?;
-            writer.flush()?;
-            drop(writer);
-            std::fs::rename(&tmp, path)
+            // A failed export leaves no truncated file where a good one was.
+            let mut file = AtomicFile::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let count = export(&store, format, &mut file)?;
+            file.commit()
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("Wrote {count} statements to {}", path.display());
-            count
         }
         None => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            let count = export(&store, format, &mut out)?;
+            export(&store, format, &mut out)?;
             out.flush()?;
-            count
         }
-    };
-    let _ = count;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output, reporting a closed pipe as an error (which
+/// `main` treats as a quiet end) instead of panicking as `print!` does.
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 fn run_suggest(
@@ -325,13 +471,12 @@ fn run_suggest(
     use reformkg::suggest;
     let lexicon = reformkg::lexicon::Lexicon::load_dir(&resource_dir(ontology, "ontology"))?;
     let texts = if inputs.is_empty() {
-        suggest::case_texts_from_store(&store::open_read_only(store_dir)?)?
+        suggest::case_texts_from_store(store::open(store_dir)?.store())?
     } else {
         suggest::case_texts_from_files(&pipeline::input_files(inputs)?)?
     };
     let suggestions = suggest::suggest(&lexicon, &texts);
-    print!("{}", suggest::to_turtle(&lexicon, &suggestions, limit));
-    std::io::stdout().flush()?;
+    write_stdout(&suggest::to_turtle(&lexicon, &suggestions, limit))?;
     eprintln!(
         "{} candidates from {} cases ({} shown)",
         suggestions.len(),
@@ -342,9 +487,9 @@ fn run_suggest(
 }
 
 fn run_stats(store_dir: &Path) -> Result<ExitCode> {
-    let store = store::open_read_only(store_dir)?;
+    let store = store::open(store_dir)?;
     let stats = query::stats(&store)?;
-    println!("{stats}");
+    write_stdout(&format!("{stats}\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -378,10 +523,10 @@ fn run_diagram(
     options: &reformkg::diagram::Options,
     output: Option<&Path>,
 ) -> Result<ExitCode> {
-    let store = store::open_read_only(store_dir)?;
+    let store = store::open(store_dir)?;
     let diagram = reformkg::diagram::draw(&store, kind, options)?;
     let Some(path) = output else {
-        print!("{}", diagram.to_dot());
+        write_stdout(&diagram.to_dot())?;
         return Ok(ExitCode::SUCCESS);
     };
     let written = diagram.write(path)?;

@@ -12,6 +12,7 @@
 //!
 //! A stage only uses the stages before it. See `ARCHITECTURE.md`.
 
+pub mod atomic_file;
 pub mod corpus;
 pub mod diagram;
 pub mod export;

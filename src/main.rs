@@ -10,12 +10,33 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => code,
+        Err(error) if error.downcast_ref::<cli::ExitNow>().is_some() => {
+            let code = error.downcast_ref::<cli::ExitNow>().map_or(1, |e| e.0);
+            exit_now(code)
+        }
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("reformkg: error: {}", one_line(&message(&error)));
+            if error
+                .downcast_ref::<cli::TimedOut>()
+                .is_some_and(|t| t.abandoned)
+            {
+                exit_now(1);
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// Ends the process at once, skipping exit handlers: a query thread that did
+/// not stop when cancelled is still inside RocksDB, whose static destructors
+/// would race with it (and abort) on a normal exit.
+fn exit_now(code: i32) -> ! {
+    // Standard output is not flushed here: the stuck thread may hold its
+    // lock. Everything the command finished writing is flushed already;
+    // standard error is unbuffered.
+    // SAFETY: `_exit` takes no pointers and never returns.
+    unsafe { libc::_exit(code) }
 }
 
 /// `reformkg query … | head` closing the pipe early is not an error.

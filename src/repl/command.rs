@@ -79,7 +79,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (".output", ".output [FILE]", "write results to FILE; .output alone goes back to the terminal"),
     (".timer", ".timer on|off", "show how long each statement took"),
     (".maxrows", ".maxrows N", "draw at most N table rows (0: all)"),
-    (".timeout", ".timeout SECONDS", "cancel statements that run longer (0: never)"),
+    (".timeout", ".timeout SECONDS", "cancel statements that run longer (0: never; default 60, repl --timeout)"),
     (".labels", ".labels on|off|only", "show each IRI's label beside it, or instead of it"),
     (".lang", ".lang zh|en", "the language of labels"),
     (".stats", ".stats", "statements, resources per class, most used mechanisms"),

@@ -209,8 +209,8 @@ impl From<Vocabulary> for SharedVocabulary {
 
 impl SharedVocabulary {
     /// Starts reading the store's vocabulary on a background thread.
-    pub fn refresh_in_background(&self, store: Store) {
-        let handle = std::thread::spawn(move || Vocabulary::load(&store));
+    pub fn refresh_in_background(&self, snapshot: crate::store::Snapshot) {
+        let handle = std::thread::spawn(move || Vocabulary::load(snapshot.store()));
         *self.pending.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
     }
 

@@ -19,7 +19,6 @@ pub mod text;
 use crate::query;
 use crate::store::{self, StoreError};
 use complete::{ReplHelper, SharedVocabulary};
-use oxigraph::store::Store;
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{
@@ -43,6 +42,18 @@ pub struct ReplConfig {
     pub queries_dir: PathBuf,
     /// The history file; `None` keeps no history.
     pub history: Option<PathBuf>,
+    /// The starting `.timeout` (`None`: no limit).
+    pub timeout: Option<std::time::Duration>,
+}
+
+/// How a REPL run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ended {
+    /// Statements that failed (always 0 for an interactive session).
+    pub failed: usize,
+    /// Cancelled statements whose threads may still be running: the
+    /// process should exit without running exit handlers.
+    pub abandoned: usize,
 }
 
 /// The history file: `REFORMKG_HISTORY` if set (empty: none), else
@@ -67,44 +78,38 @@ pub enum StartError {
     Repl(#[from] ReplError),
 }
 
-/// Runs the REPL until the user quits or the script ends. Returns how many
-/// statements failed (always 0 for an interactive session).
-pub fn run(config: &ReplConfig) -> Result<usize, StartError> {
+/// Runs the REPL until the user quits or the script ends.
+///
+/// The session reads a pinned snapshot of the store (see [`crate::store`]):
+/// a build elsewhere never disturbs it, and before each statement it moves
+/// to the newest version. Updates are applied to a copy and published.
+pub fn run(config: &ReplConfig) -> Result<Ended, StartError> {
     let interactive = std::io::stdin().is_terminal();
-    let store = open_store(&config.store_dir)?;
+    let snapshot = store::open(&config.store_dir)?;
     let interrupt = Interrupt::default();
     let mut session = Session::new(
-        store,
+        snapshot,
         config.queries_dir.clone(),
         interrupt.clone(),
         interactive,
+        config.timeout,
     );
     if interactive {
         interact(&mut session, config, interrupt)?;
-        return Ok(0);
+        return Ok(Ended {
+            failed: 0,
+            abandoned: session.abandoned_workers(),
+        });
     }
     on_ctrl_c(interrupt, false)?;
     let outcome = session.run_script(std::io::stdin().lock(), "stdin")?;
     if outcome.failed > 0 {
         eprintln!("{} statement(s) failed", outcome.failed);
     }
-    Ok(outcome.failed)
-}
-
-/// Opens the store for reading and writing (updates work); when another
-/// process holds it, read-only.
-fn open_store(dir: &Path) -> Result<Store, StoreError> {
-    match store::open(dir) {
-        Ok(store) => Ok(store),
-        Err(error @ StoreError::Open { .. }) => match store::open_read_only(dir) {
-            Ok(store) => {
-                eprintln!("note: {error}; opened it read-only, so updates will fail");
-                Ok(store)
-            }
-            Err(_) => Err(error),
-        },
-        Err(error) => Err(error),
-    }
+    Ok(Ended {
+        failed: outcome.failed,
+        abandoned: session.abandoned_workers(),
+    })
 }
 
 /// Ctrl-C (SIGINT) cancels the running statement; with none running, a
@@ -134,7 +139,7 @@ fn interact(
     interrupt: Interrupt,
 ) -> Result<(), StartError> {
     let vocabulary = SharedVocabulary::default();
-    vocabulary.refresh_in_background(session.store().clone());
+    vocabulary.refresh_in_background(session.snapshot());
     let mut editor = editor(session, vocabulary.clone())?;
     // After the editor: rustyline installs a SIGINT handler of its own
     // that only its prompt would read, and this one must win.
@@ -174,7 +179,7 @@ fn interact(
                     }
                     if matches!(&input, Complete::Sparql { text, .. } if text::is_update(text)) {
                         // New classes, properties or labels complete too.
-                        vocabulary.refresh_in_background(session.store().clone());
+                        vocabulary.refresh_in_background(session.snapshot());
                     }
                     if flow == Flow::Quit {
                         return Ok(());

@@ -9,7 +9,10 @@ use super::lookup::Lookup;
 use super::text::{self, BindError, Complete, StatementBuffer};
 use crate::diagram::{self, DiagramError, Lang};
 use crate::export::{export, ExportError, ExportFormat};
-use crate::query::{self, Answer, OutputFormat, Prefixes, QueryError, TableOptions, Timed};
+use crate::query::{
+    self, Answer, Limits, OutputFormat, Prefixes, QueryError, Statement, TableOptions, Timed,
+};
+use crate::store::{self, Snapshot, StoreError, UpdateError};
 use oxigraph::model::NamedNode;
 use oxigraph::sparql::{CancellationToken, SparqlEvaluator};
 use oxigraph::store::Store;
@@ -27,6 +30,9 @@ const POLL: Duration = Duration::from_millis(20);
 const GRACE: Duration = Duration::from_secs(2);
 /// `.read` inside `.read` deeper than this is a file reading itself.
 const MAX_READ_DEPTH: usize = 16;
+/// At most this many rows (or triples) of one answer are held in memory,
+/// whatever `.maxrows` draws: a cartesian product stops here, not at OOM.
+pub const HELD_ROWS: usize = 100_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReplError {
@@ -42,7 +48,7 @@ pub enum ReplError {
     UpdateSyntax(oxigraph::sparql::SparqlSyntaxError),
     #[error("cancelled after {elapsed}{}", still_running(*.abandoned))]
     Cancelled { elapsed: String, abandoned: bool },
-    #[error("cancelled: the statement ran past the .timeout of {limit}{}", still_running(*.abandoned))]
+    #[error("timed out after {limit} (the .timeout; `.timeout off` removes it){}", still_running(*.abandoned))]
     TimedOut { limit: String, abandoned: bool },
     #[error("the statement's worker thread stopped without an answer")]
     WorkerLost,
@@ -79,6 +85,10 @@ pub enum ReplError {
     NothingToDraw,
     #[error(transparent)]
     Diagram(#[from] DiagramError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("line {0} is not valid UTF-8, so it was skipped")]
+    NotUtf8(usize),
 }
 
 fn still_running(abandoned: bool) -> &'static str {
@@ -94,6 +104,16 @@ impl ReplError {
     /// Did the user stop it (Ctrl-C), as opposed to a timeout or a failure?
     pub fn is_user_cancel(&self) -> bool {
         matches!(self, ReplError::Cancelled { .. })
+    }
+
+    /// Did the reader of the results go away (`reformkg repl < s | head`)?
+    pub fn is_broken_pipe(&self) -> bool {
+        let io = match self {
+            ReplError::Output(e) => Some(e),
+            ReplError::Query(QueryError::Output(e)) => Some(e),
+            _ => None,
+        };
+        io.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 
@@ -150,13 +170,13 @@ pub struct Settings {
 }
 
 impl Settings {
-    fn new(interactive: bool) -> Self {
+    fn new(interactive: bool, timeout: Option<Duration>) -> Self {
         Self {
             mode: OutputFormat::Table,
             timer: true,
             // A person reads the first hundred rows; a script wants them all.
             max_rows: interactive.then_some(100),
-            timeout: None,
+            timeout,
             labels: LabelMode::Off,
             lang: "zh".to_owned(),
         }
@@ -180,7 +200,9 @@ pub struct ScriptOutcome {
 }
 
 pub struct Session {
-    store: Store,
+    /// The version being read; replaced when a build or an update
+    /// publishes a newer one.
+    snapshot: Snapshot,
     prefixes: Prefixes,
     queries_dir: PathBuf,
     settings: Settings,
@@ -193,31 +215,71 @@ pub struct Session {
     /// ASK answers and updates leave it alone: neither can be drawn, and
     /// `ASK`ing something between a query and its drawing is common.
     last_answer: Option<Answer>,
+    /// Workers that did not stop when cancelled and may still be running.
+    abandoned: usize,
+}
+
+/// What a statement's worker sends back.
+type WorkerResult = Result<Worked, ReplError>;
+
+/// A statement's outcome: an answer, and the version an update published.
+struct Worked {
+    timed: Timed,
+    published: Option<store::Version>,
 }
 
 impl Session {
     pub fn new(
-        store: Store,
+        snapshot: Snapshot,
         queries_dir: PathBuf,
         interrupt: Interrupt,
         interactive: bool,
+        timeout: Option<Duration>,
     ) -> Self {
         Self {
-            store,
+            snapshot,
             prefixes: Prefixes::default(),
             queries_dir,
-            settings: Settings::new(interactive),
+            settings: Settings::new(interactive, timeout),
             output: Output::Terminal,
             interrupt,
             width: None,
             read_depth: 0,
             told_about_build: false,
             last_answer: None,
+            abandoned: 0,
         }
     }
 
     pub fn store(&self) -> &Store {
-        &self.store
+        self.snapshot.store()
+    }
+
+    /// The version being read, to hand to a background thread (it stays
+    /// pinned while the thread holds it).
+    pub fn snapshot(&self) -> Snapshot {
+        self.snapshot.clone()
+    }
+
+    /// How many statements ran past cancelling and may still be running.
+    pub fn abandoned_workers(&self) -> usize {
+        self.abandoned
+    }
+
+    /// Moves to the live version if a build or an update replaced the one
+    /// being read, and says so. Called before every piece of input.
+    pub fn follow_store(&mut self) -> Result<bool, ReplError> {
+        if !self.snapshot.is_stale() {
+            return Ok(false);
+        }
+        let old = self.snapshot.version();
+        self.snapshot = store::open(self.snapshot.dir())?;
+        eprintln!(
+            "note: the store at {} was replaced ({old} → {}); now reading the new one",
+            self.snapshot.dir().display(),
+            self.snapshot.version()
+        );
+        Ok(true)
     }
 
     pub fn prefixes(&self) -> &Prefixes {
@@ -230,7 +292,7 @@ impl Session {
 
     fn lookup(&self) -> Lookup<'_> {
         Lookup {
-            store: &self.store,
+            store: self.snapshot.store(),
             prefixes: &self.prefixes,
             lang: &self.settings.lang,
         }
@@ -243,6 +305,7 @@ impl Session {
 
     /// Runs one complete piece of input.
     pub fn handle(&mut self, input: &Complete) -> Result<Flow, ReplError> {
+        self.follow_store()?;
         match input {
             Complete::Command { text, .. } => self.command(command::parse(text)?),
             Complete::Sparql { text, .. } => {
@@ -264,17 +327,36 @@ impl Session {
             failed: 0,
             flow: Flow::Continue,
         };
-        let mut lines = reader.lines();
+        let mut reader = reader;
+        let mut bytes = Vec::new();
+        let mut line_number = 0;
         loop {
-            let (inputs, at_end) = match lines.next() {
-                Some(line) => {
-                    let line = line.map_err(|e| ReplError::ReadFile {
-                        path: source.to_owned(),
-                        source: e,
-                    })?;
-                    (buffer.push(&line), false)
+            bytes.clear();
+            let read = reader
+                .read_until(b'\n', &mut bytes)
+                .map_err(|e| ReplError::ReadFile {
+                    path: source.to_owned(),
+                    source: e,
+                })?;
+            let (inputs, at_end) = if read == 0 {
+                (buffer.finish().into_iter().collect(), true)
+            } else {
+                line_number += 1;
+                while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                    bytes.pop();
                 }
-                None => (buffer.finish().into_iter().collect(), true),
+                match std::str::from_utf8(&bytes) {
+                    Ok(line) => (buffer.push(line), false),
+                    Err(_) => {
+                        // One bad line is one failure; the script goes on.
+                        outcome.failed += 1;
+                        eprintln!(
+                            "{source}:{line_number}: error: {}",
+                            ReplError::NotUtf8(line_number)
+                        );
+                        (Vec::new(), false)
+                    }
+                }
             };
             for input in &inputs {
                 if !self.run_scripted(input, source, &mut outcome) {
@@ -298,6 +380,11 @@ impl Session {
         match self.handle(input) {
             Ok(Flow::Continue) => true,
             Ok(Flow::Quit) => {
+                outcome.flow = Flow::Quit;
+                false
+            }
+            Err(error) if error.is_broken_pipe() => {
+                // Nobody reads the results any more: stop quietly.
                 outcome.flow = Flow::Quit;
                 false
             }
@@ -348,17 +435,25 @@ impl Session {
 
     /// Runs a statement on a worker thread and waits for it, cancelling it
     /// on Ctrl-C (through [`Interrupt`]) or when `.timeout` passes.
-    fn evaluate(&self, sparql: &str) -> Result<Timed, ReplError> {
+    fn evaluate(&mut self, sparql: &str) -> Result<Timed, ReplError> {
         let token = CancellationToken::new();
-        let _armed = self.interrupt.arm(token.clone());
-        let receiver = self.spawn_worker(sparql, token.clone())?;
+        let interrupt = self.interrupt.clone();
+        let _armed = interrupt.arm(token.clone());
+        let (receiver, worker) = self.spawn_worker(sparql, token.clone())?;
         let started = Instant::now();
         let mut timed_out = false;
         let mut cancelled_at: Option<Instant> = None;
         loop {
             match receiver.recv_timeout(POLL) {
-                Ok(result) => return self.outcome(result, &token, timed_out, started, sparql),
-                Err(RecvTimeoutError::Disconnected) => return Err(ReplError::WorkerLost),
+                Ok(result) => {
+                    // Joined, so no thread outlives the session in RocksDB.
+                    let _ = worker.join();
+                    return self.outcome(result, &token, timed_out, started, sparql);
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let _ = worker.join();
+                    return Err(ReplError::WorkerLost);
+                }
                 Err(RecvTimeoutError::Timeout) => {}
             }
             if let Some(limit) = self.settings.timeout {
@@ -370,6 +465,7 @@ impl Session {
             if token.is_cancelled() {
                 let since = *cancelled_at.get_or_insert_with(Instant::now);
                 if since.elapsed() >= GRACE {
+                    self.abandoned += 1;
                     return Err(self.stopped(timed_out, started, true));
                 }
             }
@@ -380,23 +476,27 @@ impl Session {
         &self,
         sparql: &str,
         token: CancellationToken,
-    ) -> Result<Receiver<Result<Timed, QueryError>>, ReplError> {
+    ) -> Result<(Receiver<WorkerResult>, std::thread::JoinHandle<()>), ReplError> {
         let (sender, receiver) = mpsc::channel();
-        let (store, prefixes, text) =
-            (self.store.clone(), self.prefixes.clone(), sparql.to_owned());
-        std::thread::Builder::new()
+        let (snapshot, prefixes, text) = (
+            self.snapshot.clone(),
+            self.prefixes.clone(),
+            sparql.to_owned(),
+        );
+        let worker = std::thread::Builder::new()
             .name("sparql".to_owned())
+            .stack_size(query::STACK_SIZE)
             .spawn(move || {
                 // The receiver is gone only when the REPL gave up waiting.
-                let _ = sender.send(query::run(&store, &text, &prefixes, Some(token)));
+                let _ = sender.send(work(&snapshot, &text, &prefixes, token));
             })
             .map_err(ReplError::Thread)?;
-        Ok(receiver)
+        Ok((receiver, worker))
     }
 
     fn outcome(
-        &self,
-        result: Result<Timed, QueryError>,
+        &mut self,
+        result: WorkerResult,
         token: &CancellationToken,
         timed_out: bool,
         started: Instant,
@@ -406,15 +506,26 @@ impl Session {
             return Err(self.stopped(timed_out, started, false));
         }
         match result {
-            Err(QueryError::Syntax(query_error)) if text::is_update(sparql) => {
-                // `query::run` reports the query parser's message; for an
-                // update the update parser's says what is wrong.
+            Err(ReplError::Query(QueryError::Syntax(query_error))) if text::is_update(sparql) => {
+                // `query::parse` may report the query parser's message; for
+                // an update the update parser's says what is wrong.
                 Err(match self.update_syntax_error(sparql) {
                     Some(update_error) => ReplError::UpdateSyntax(update_error),
                     None => QueryError::Syntax(query_error).into(),
                 })
             }
-            other => Ok(other?),
+            Err(error @ ReplError::Store(StoreError::Stale(_))) => {
+                self.follow_store()?;
+                Err(error)
+            }
+            Err(error) => Err(error),
+            Ok(worked) => {
+                if worked.published.is_some() {
+                    // Our own update: read what it published, no note.
+                    self.snapshot = store::open(self.snapshot.dir())?;
+                }
+                Ok(worked.timed)
+            }
         }
     }
 
@@ -511,6 +622,9 @@ impl Session {
         let what = match &timed.answer {
             Answer::Solutions { rows, .. } => {
                 let mut what = plural(rows.len(), "row");
+                if timed.truncated {
+                    what.push_str(&format!(" (reading stopped at {HELD_ROWS}: add LIMIT, or .output FILE with reformkg query for all)"));
+                }
                 if let Some(max) = self.settings.max_rows {
                     if format == OutputFormat::Table && rows.len() > max {
                         what.push_str(&format!(" ({max} drawn; .maxrows 0 draws all)"));
@@ -518,6 +632,10 @@ impl Session {
                 }
                 what
             }
+            Answer::Graph(triples) if timed.truncated => format!(
+                "{} (reading stopped at {HELD_ROWS})",
+                plural(triples.len(), "triple")
+            ),
             Answer::Graph(triples) => plural(triples.len(), "triple"),
             Answer::Boolean(_) => "1 answer".to_owned(),
             Answer::Updated => "update applied".to_owned(),
@@ -555,7 +673,7 @@ impl Session {
             Command::Labels(Some(mode)) => self.settings.labels = mode,
             Command::Lang(None) => eprintln!("lang {}", self.settings.lang),
             Command::Lang(Some(lang)) => self.settings.lang = lang,
-            Command::Stats => println!("{}", query::stats(&self.store)?),
+            Command::Stats => println!("{}", query::stats(self.store())?),
             Command::Export { format, path } => self.export_to(format, &path)?,
             Command::Read(path) => return self.read(&path),
             Command::Diagram(path) => self.draw_last_answer(&path)?,
@@ -623,7 +741,7 @@ impl Session {
         let partial = path.with_extension(format!("{}.partial", format.extension()));
         let file = File::create(&partial).map_err(write_error)?;
         let mut writer = BufWriter::new(file);
-        let written = export(&self.store, format, &mut writer).and_then(|count| {
+        let written = export(self.store(), format, &mut writer).and_then(|count| {
             writer.flush()?;
             Ok(count)
         });
@@ -644,7 +762,8 @@ impl Session {
     /// language (read from the store as it is now).
     fn draw_last_answer(&self, path: &Path) -> Result<(), ReplError> {
         let answer = self.last_answer.as_ref().ok_or(ReplError::NothingToDraw)?;
-        let drawing = diagram::from_answer(&self.store, answer, diagram_lang(&self.settings.lang))?;
+        let drawing =
+            diagram::from_answer(self.store(), answer, diagram_lang(&self.settings.lang))?;
         let written = drawing.write(path)?;
         if !written.warnings.is_empty() {
             eprintln!("{}", written.warnings);
@@ -751,6 +870,44 @@ pub fn format_duration(d: Duration) -> String {
         format!("{:.2} s", ms / 1000.0)
     } else {
         format!("{ms:.1} ms")
+    }
+}
+
+/// A statement's work, on the worker thread: a query reads the snapshot;
+/// an update goes to a copy of the live version, published only if the
+/// session's version is still the live one.
+fn work(
+    snapshot: &Snapshot,
+    sparql: &str,
+    prefixes: &Prefixes,
+    token: CancellationToken,
+) -> WorkerResult {
+    let started = Instant::now();
+    let limits = Limits {
+        max_rows: Some(HELD_ROWS),
+    };
+    match query::parse(sparql, prefixes, Some(token.clone()))? {
+        Statement::Query(prepared) => Ok(Worked {
+            timed: query::execute_query(snapshot.store(), prepared, Some(token), limits, started)?,
+            published: None,
+        }),
+        Statement::Update(update) => {
+            let applied = store::update(snapshot.dir(), Some(snapshot.version()), |store| {
+                update.on_store(store).execute().map_err(QueryError::from)
+            });
+            let ((), version) = applied.map_err(|e| match e {
+                UpdateError::Store(e) => ReplError::Store(e),
+                UpdateError::Apply(e) => ReplError::Query(e),
+            })?;
+            Ok(Worked {
+                timed: Timed {
+                    answer: Answer::Updated,
+                    elapsed: started.elapsed(),
+                    truncated: false,
+                },
+                published: Some(version),
+            })
+        }
     }
 }
 
