@@ -9,7 +9,10 @@
 
 use regex::Regex;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::LazyLock;
 
 /// One source document and the cases found in it.
@@ -59,8 +62,47 @@ pub enum CorpusError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{0}: the text is neither UTF-8, UTF-16 nor GB18030")]
-    Encoding(String),
+    #[error("{path} is {kind}, not a regular file")]
+    NotAFile { path: String, kind: &'static str },
+    #[error(
+        "{path} is larger than the input limit of {limit} bytes (set {env} to raise it)",
+        env = MAX_INPUT_ENV
+    )]
+    TooLarge { path: String, limit: u64 },
+    #[error(
+        "{env}={0:?} is not a size in bytes (e.g. 67108864, 64M or 1G)",
+        env = MAX_INPUT_ENV
+    )]
+    BadLimit(String),
+    #[error(
+        "{source_name}: the file ends in the middle of a UTF-8 character (at byte {at}): \
+         it looks truncated"
+    )]
+    Truncated { source_name: String, at: usize },
+    #[error("{source_name}: invalid UTF-8 at byte {at} (line {line})")]
+    InvalidUtf8 {
+        source_name: String,
+        at: usize,
+        line: usize,
+    },
+    #[error("{source_name}: invalid {encoding} at byte {at} (line {line})")]
+    InvalidEncoding {
+        source_name: String,
+        encoding: &'static str,
+        at: usize,
+        line: usize,
+    },
+    #[error(
+        "{source_name}: the text is neither UTF-8 (invalid at byte {utf8_at}), UTF-16 \
+         nor GB18030 (invalid at byte {gb18030_at})"
+    )]
+    Encoding {
+        source_name: String,
+        utf8_at: usize,
+        gb18030_at: usize,
+    },
+    #[error("{source_name}: line {line} holds a NUL character: this is not a text file")]
+    Nul { source_name: String, line: usize },
     #[error("{0}: the document is empty")]
     Empty(String),
     #[error(
@@ -76,14 +118,91 @@ pub enum CorpusError {
         rank: u32,
         title: String,
     },
+    #[error(
+        "{source_name}: the table of contents lists rank {rank} twice (lines {first} and {second})"
+    )]
+    DuplicateRank {
+        source_name: String,
+        rank: u32,
+        first: usize,
+        second: usize,
+    },
+    #[error("{source_name}: two case markers give rank {rank} (lines {first} and {second})")]
+    DuplicateMarker {
+        source_name: String,
+        rank: u32,
+        first: usize,
+        second: usize,
+    },
+    #[error("{source_name}: the case marker {marker:?} at line {line} has no body")]
+    EmptyBody {
+        source_name: String,
+        marker: String,
+        line: usize,
+    },
+    #[error(
+        "{source_name}: line {line} ({marker:?}) starts case {rank}, which the table of \
+         contents does not list"
+    )]
+    UnlistedCase {
+        source_name: String,
+        marker: String,
+        line: usize,
+        rank: u32,
+    },
 }
 
-/// Reads and segments one document.
+/// The environment variable that overrides [`DEFAULT_MAX_INPUT_BYTES`].
+pub const MAX_INPUT_ENV: &str = "REFORMKG_MAX_INPUT_BYTES";
+
+/// The largest document read by default: far above any real collection
+/// (the seed is 115 KB), low enough that a wrong path cannot exhaust memory.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// 0 = not set: use the environment variable, else the default.
+static MAX_INPUT_BYTES: AtomicU64 = AtomicU64::new(0);
+
+/// Sets the input size limit for this process (e.g. from a command-line
+/// flag); it wins over [`MAX_INPUT_ENV`]. `None` goes back to the
+/// environment variable or the default.
+pub fn set_max_input_bytes(limit: Option<u64>) {
+    MAX_INPUT_BYTES.store(limit.map_or(0, |l| l.max(1)), Ordering::Relaxed);
+}
+
+/// The input size limit in force: the value set with
+/// [`set_max_input_bytes`], else [`MAX_INPUT_ENV`], else
+/// [`DEFAULT_MAX_INPUT_BYTES`].
+pub fn max_input_bytes() -> Result<u64, CorpusError> {
+    match MAX_INPUT_BYTES.load(Ordering::Relaxed) {
+        0 => match std::env::var(MAX_INPUT_ENV) {
+            Ok(value) => parse_byte_size(&value).ok_or(CorpusError::BadLimit(value)),
+            Err(std::env::VarError::NotPresent) => Ok(DEFAULT_MAX_INPUT_BYTES),
+            Err(std::env::VarError::NotUnicode(value)) => {
+                Err(CorpusError::BadLimit(value.to_string_lossy().into_owned()))
+            }
+        },
+        limit => Ok(limit),
+    }
+}
+
+/// Reads a byte count: digits with an optional binary suffix K, M or G
+/// (`64M` = 64 MiB). Zero is not a limit.
+pub fn parse_byte_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (digits, shift) = match text.char_indices().last()? {
+        (i, 'k' | 'K') => (&text[..i], 10),
+        (i, 'm' | 'M') => (&text[..i], 20),
+        (i, 'g' | 'G') => (&text[..i], 30),
+        _ => (text, 0),
+    };
+    let value: u64 = digits.trim().parse().ok()?;
+    let value = value.checked_mul(1u64 << shift)?;
+    (value > 0).then_some(value)
+}
+
+/// Reads and segments one document, under the input size limit in force.
 pub fn read_collection(path: &Path) -> Result<Collection, CorpusError> {
-    let bytes = std::fs::read(path).map_err(|source| CorpusError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let bytes = read_document_bytes(path, max_input_bytes()?)?;
     let source_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -91,11 +210,82 @@ pub fn read_collection(path: &Path) -> Result<Collection, CorpusError> {
     parse_collection(&source_name, &bytes)
 }
 
+/// The bytes of a document that must be a regular file of at most `limit`
+/// bytes. A FIFO, device or socket is refused before it is opened (reading
+/// one could block forever or never end), and the read itself stops after
+/// `limit + 1` bytes so that a file that grows meanwhile cannot exceed it.
+pub fn read_document_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, CorpusError> {
+    let read_error = |source| CorpusError::Read {
+        path: path.display().to_string(),
+        source,
+    };
+    let check = |metadata: &std::fs::Metadata| -> Result<(), CorpusError> {
+        if !metadata.is_file() {
+            return Err(CorpusError::NotAFile {
+                path: path.display().to_string(),
+                kind: file_kind(&metadata.file_type()),
+            });
+        }
+        if metadata.len() > limit {
+            return Err(CorpusError::TooLarge {
+                path: path.display().to_string(),
+                limit,
+            });
+        }
+        Ok(())
+    };
+    check(&std::fs::metadata(path).map_err(read_error)?)?;
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    // The path may have been replaced between the two calls.
+    check(&file.metadata().map_err(read_error)?)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > limit {
+        return Err(CorpusError::TooLarge {
+            path: path.display().to_string(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+fn file_kind(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
 /// Segments a document given as bytes; `source_name` names it in messages
 /// and gives the collection its slug.
 pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, CorpusError> {
     let sha256 = hex(&Sha256::digest(bytes));
-    let text = decode(bytes).ok_or_else(|| CorpusError::Encoding(source_name.to_owned()))?;
+    let text = decode(source_name, bytes)?;
+    if let Some(at) = text.find('\0') {
+        return Err(CorpusError::Nul {
+            source_name: source_name.to_owned(),
+            line: line_of(text.as_bytes(), at),
+        });
+    }
     let text = normalise_newlines(&text);
     let lines = Lines::new(&text);
     let first = lines
@@ -110,7 +300,7 @@ pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, C
 
     let cases = match toc {
         Some(toc) => cases_from_toc(source_name, &lines, &toc, &title)?,
-        None => cases_from_markers(&lines, first + 1, &title),
+        None => cases_from_markers(source_name, &lines, first + 1, &title)?,
     };
     if cases.is_empty() {
         return Err(CorpusError::NoCases(source_name.to_owned()));
@@ -127,18 +317,141 @@ pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, C
     })
 }
 
-/// UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset
+/// The 1-based line of a byte offset.
+fn line_of(bytes: &[u8], at: usize) -> usize {
+    bytes[..at.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// UTF-8 (with or without BOM), UTF-16 (with BOM, or without when the NUL
+/// bytes of its ASCII characters give it away), else GB18030 (a superset
 /// of GBK/GB2312, the usual encoding of older government documents).
-fn decode(bytes: &[u8]) -> Option<String> {
+fn decode(source_name: &str, bytes: &[u8]) -> Result<String, CorpusError> {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        return (!had_errors).then(|| text.into_owned());
+        return strict(encoding, &bytes[bom_len..]).map_err(|at| {
+            let at = at + bom_len;
+            CorpusError::InvalidEncoding {
+                source_name: source_name.to_owned(),
+                encoding: encoding.name(),
+                at,
+                line: line_of(bytes, at),
+            }
+        });
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Some(text.to_owned());
+    let utf8 = std::str::from_utf8(bytes);
+    // UTF-16 of Chinese text is almost never valid UTF-8 (its high bytes
+    // 0x80-0x9F are stray continuation bytes); UTF-16 that is valid UTF-8
+    // is mostly ASCII, every other byte NUL. A few NULs in UTF-8 are not it.
+    let nuls = bytes.iter().filter(|&&b| b == 0).count();
+    let maybe_utf16 = match utf8 {
+        Ok(_) => nuls.saturating_mul(4) >= bytes.len(),
+        Err(_) => nuls > 0,
+    };
+    if maybe_utf16 {
+        if let Some(text) = utf16_without_bom(bytes) {
+            return Ok(text);
+        }
     }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    (!had_errors).then(|| text.into_owned())
+    let utf8_error = match utf8 {
+        Ok(text) => return Ok(text.to_owned()),
+        Err(e) => e,
+    };
+    let at = utf8_error.valid_up_to();
+    // Several well-formed multi-byte characters first: the text is UTF-8
+    // with a defect, not GB18030 (whose bytes seldom form UTF-8).
+    let utf8_chars = String::from_utf8_lossy(&bytes[..at])
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .take(3)
+        .count();
+    if utf8_chars < 3 {
+        match strict(encoding_rs::GB18030, bytes) {
+            Ok(text) => return Ok(text),
+            Err(gb18030_at) if utf8_error.error_len().is_some() => {
+                return Err(CorpusError::Encoding {
+                    source_name: source_name.to_owned(),
+                    utf8_at: at,
+                    gb18030_at,
+                })
+            }
+            Err(_) => {}
+        }
+    }
+    Err(if utf8_error.error_len().is_none() {
+        CorpusError::Truncated {
+            source_name: source_name.to_owned(),
+            at,
+        }
+    } else {
+        CorpusError::InvalidUtf8 {
+            source_name: source_name.to_owned(),
+            at,
+            line: line_of(bytes, at),
+        }
+    })
+}
+
+/// Decodes without replacement characters; the error is the byte offset of
+/// the first malformed sequence.
+fn strict(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> Result<String, usize> {
+    if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        return Ok(text.into_owned());
+    }
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(4096);
+    let mut read = 0;
+    loop {
+        let (result, n) =
+            decoder.decode_to_string_without_replacement(&bytes[read..], &mut out, true);
+        read += n;
+        match result {
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                return Err(read.saturating_sub(usize::from(bad) + usize::from(after)))
+            }
+            encoding_rs::DecoderResult::OutputFull => out.clear(),
+            // Not reached: the fast path above failed.
+            encoding_rs::DecoderResult::InputEmpty => return Err(read),
+        }
+    }
+}
+
+/// UTF-16 without a byte-order mark, tried when NUL bytes show (every ASCII
+/// character, newlines included, has one): of little and big endian, the
+/// one that decodes to plain text with the most line breaks.
+fn utf16_without_bom(bytes: &[u8]) -> Option<String> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    [encoding_rs::UTF_16LE, encoding_rs::UTF_16BE]
+        .into_iter()
+        .filter_map(|encoding| strict(encoding, bytes).ok())
+        .filter(|text| looks_like_text(text))
+        .map(|text| (text.matches('\n').count(), text))
+        .filter(|(newlines, _)| *newlines > 0)
+        .max_by_key(|(newlines, _)| *newlines)
+        .map(|(_, text)| text)
+}
+
+/// Nine in ten characters are ASCII text, CJK ideographs or CJK and general
+/// punctuation.
+fn looks_like_text(text: &str) -> bool {
+    let mut total = 0usize;
+    let mut plain = 0usize;
+    for c in text.chars() {
+        total += 1;
+        let ok = matches!(c, '\t' | '\n' | '\r' | ' '..='~')
+            || matches!(c,
+                '\u{2000}'..='\u{206f}'     // general punctuation (“” —)
+                | '\u{3000}'..='\u{303f}'   // CJK punctuation
+                | '\u{3400}'..='\u{4dbf}'   // CJK extension A
+                | '\u{4e00}'..='\u{9fff}'   // CJK unified ideographs
+                | '\u{ff00}'..='\u{ffef}'); // full-width forms
+        plain += usize::from(ok);
+    }
+    total > 0 && plain >= total - total / 10
 }
 
 fn normalise_newlines(text: &str) -> String {
@@ -195,6 +508,8 @@ struct TocEntry {
     rank: u32,
     district: String,
     title: String,
+    /// Its first line (0-based).
+    line: usize,
 }
 
 #[derive(Debug)]
@@ -205,19 +520,20 @@ struct Toc {
     end_line: usize,
 }
 
-/// Finds a table of contents: rows numbered 1, 2, 3 … each giving a district
+/// Finds a table of contents: rows numbered from 1, each giving a district
 /// and a title, either one field per line or all on one line separated by
-/// whitespace. At least two rows are needed to call it a table.
+/// whitespace. At least two rows are needed to call it a table. Later rows
+/// may carry any number, so that a misnumbered row (a rank given twice, a
+/// gap) is reported instead of silently ending the table there.
 fn parse_toc(lines: &Lines, from: usize) -> Option<Toc> {
     let mut i = from;
     while i < lines.len() {
-        if let Some((entry, next)) = toc_entry(lines, i, 1) {
+        if let Some((entry, next)) = toc_entry(lines, i, Some(1)) {
             let first_line = i;
             let mut entries = vec![entry];
             let mut cursor = next;
             while let Some(j) = lines.next_non_empty(cursor) {
-                let expected = entries.len() as u32 + 1;
-                match toc_entry(lines, j, expected) {
+                match toc_entry(lines, j, None) {
                     Some((entry, next)) => {
                         entries.push(entry);
                         cursor = next;
@@ -238,11 +554,17 @@ fn parse_toc(lines: &Lines, from: usize) -> Option<Toc> {
     None
 }
 
-/// Reads the row numbered `rank` starting at line `i`; returns it with the
-/// line after it.
-fn toc_entry(lines: &Lines, i: usize, rank: u32) -> Option<(TocEntry, usize)> {
+/// A row number: 1 or more.
+fn row_number(field: &str) -> Option<u32> {
+    field.parse::<u32>().ok().filter(|&n| n > 0)
+}
+
+/// Reads the row starting at line `i`, numbered `rank` when given (else any
+/// number); returns it with the line after it.
+fn toc_entry(lines: &Lines, i: usize, rank: Option<u32>) -> Option<(TocEntry, usize)> {
+    let wanted = |n: u32| rank.is_none_or(|r| r == n);
     let line = lines.trimmed(i);
-    if line.parse::<u32>().ok() == Some(rank) {
+    if let Some(number) = row_number(line).filter(|&n| wanted(n)) {
         // One field per line: rank / district / title (the title may wrap
         // until the next rank or a blank line).
         let district_line = lines.next_non_empty(i + 1)?;
@@ -261,17 +583,18 @@ fn toc_entry(lines: &Lines, i: usize, rank: u32) -> Option<(TocEntry, usize)> {
         let title = join_wrapped(lines, title_line, end);
         return Some((
             TocEntry {
-                rank,
+                rank: number,
                 district: district.to_owned(),
                 title,
+                line: i,
             },
             end,
         ));
     }
     // All on one line: "1 金山区 标题…" or "1. 金山区 标题…".
     let mut fields = line.splitn(3, char::is_whitespace);
-    let number = fields.next()?.trim_end_matches(['.', '．', '、']);
-    if number.parse::<u32>().ok() != Some(rank) {
+    let number = row_number(fields.next()?.trim_end_matches(['.', '．', '、']))?;
+    if !wanted(number) {
         return None;
     }
     let district = fields.next()?.trim();
@@ -279,9 +602,10 @@ fn toc_entry(lines: &Lines, i: usize, rank: u32) -> Option<(TocEntry, usize)> {
     (looks_like_place_name(district) && !title.is_empty()).then(|| {
         (
             TocEntry {
-                rank,
+                rank: number,
                 district: district.to_owned(),
                 title: title.to_owned(),
+                line: i,
             },
             i + 1,
         )
@@ -361,26 +685,44 @@ static CASE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 fn marker_rank(line: &str) -> Option<u32> {
     let caps = CASE_MARKER.captures(line.trim())?;
     let n = caps.get(1)?.as_str();
-    n.parse().ok().or_else(|| chinese_number(n))
+    if n.starts_with(|c: char| c.is_ascii_digit()) {
+        // Too large a number is no rank (and must not wrap into one).
+        n.parse().ok()
+    } else {
+        chinese_number(n)
+    }
 }
 
-/// Chinese numerals up to 999 (一, 十二, 二十, 一百零五 …).
+/// Chinese numerals up to 999 (一, 十二, 二十, 一百零五 …). Digits must be
+/// separated by a place word (十, 百) unless the first is zero, and place
+/// words must fall (百 before 十): anything else is not a number.
 pub fn chinese_number(s: &str) -> Option<u32> {
     const TEN: char = '十';
     const HUNDRED: char = '百';
-    let mut total = 0;
+    let mut total: u32 = 0;
     let mut digit: Option<u32> = None;
+    let mut last_unit = u32::MAX;
     for c in s.chars() {
         match c {
             TEN | HUNDRED => {
                 let unit = if c == TEN { 10 } else { 100 };
-                total += digit.unwrap_or(1) * unit;
+                if unit >= last_unit {
+                    return None;
+                }
+                last_unit = unit;
+                total = total.checked_add(digit.unwrap_or(1).checked_mul(unit)?)?;
                 digit = None;
             }
-            _ => digit = Some(digit_value(c)?.to_digit(10)?),
+            _ => {
+                let d = digit_value(c)?.to_digit(10)?;
+                if digit.is_some_and(|previous| previous != 0) {
+                    return None;
+                }
+                digit = Some(d);
+            }
         }
     }
-    let value = total + digit.unwrap_or(0);
+    let value = total.checked_add(digit.unwrap_or(0))?;
     (!s.is_empty()).then_some(value)
 }
 
@@ -388,6 +730,20 @@ pub fn chinese_number(s: &str) -> Option<u32> {
 /// one-line title may be split over lines or spaced differently.
 fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The first `bytes` bytes (or a little more, to end on a character) of
+/// the whitespace-free form of `s`: comparing a line with a title needs no
+/// more of it, however long the line is.
+fn squeeze_prefix(s: &str, bytes: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars().filter(|c| !c.is_whitespace()) {
+        if out.len() >= bytes {
+            break;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// How many characters a body's title line may carry before the table's
@@ -398,7 +754,8 @@ const TITLE_LEAD_SLACK: usize = 6;
 /// lines), right at its start or after at most [`TITLE_LEAD_SLACK`]
 /// characters?
 fn title_starts_at(lines: &Lines, i: usize, title: &str) -> bool {
-    let first = squeeze(lines.raw(i));
+    // Enough of the line for the longest lead plus the whole title.
+    let first = squeeze_prefix(lines.raw(i), title.len() + 4 * (TITLE_LEAD_SLACK + 1));
     first
         .char_indices()
         .take(TITLE_LEAD_SLACK + 1)
@@ -416,7 +773,7 @@ fn title_continues(lines: &Lines, i: usize, start: &str, title: &str) -> bool {
         if !title.starts_with(&seen) || next >= lines.len() {
             return false;
         }
-        seen.push_str(&squeeze(lines.raw(next)));
+        seen.push_str(&squeeze_prefix(lines.raw(next), title.len() - seen.len()));
         next += 1;
     }
 }
@@ -428,6 +785,17 @@ fn cases_from_toc(
     toc: &Toc,
     collection_title: &str,
 ) -> Result<Vec<Case>, CorpusError> {
+    let mut listed: BTreeMap<u32, usize> = BTreeMap::new();
+    for entry in &toc.entries {
+        if let Some(first) = listed.insert(entry.rank, entry.line) {
+            return Err(CorpusError::DuplicateRank {
+                source_name: source_name.to_owned(),
+                rank: entry.rank,
+                first: first + 1,
+                second: entry.line + 1,
+            });
+        }
+    }
     // (first line of the case including its marker, first line of its body)
     let mut starts = Vec::with_capacity(toc.entries.len());
     let mut cursor = toc.end_line;
@@ -450,6 +818,20 @@ fn cases_from_toc(
         starts.push((case_line, body_line));
         cursor = body_line + 1;
     }
+    // A marker inside a body for a rank the table does not list is a case
+    // the table forgot: refuse rather than fold it into its neighbour.
+    for line in toc.end_line..lines.len() {
+        if let Some(rank) = marker_rank(lines.raw(line)) {
+            if !listed.contains_key(&rank) {
+                return Err(CorpusError::UnlistedCase {
+                    source_name: source_name.to_owned(),
+                    marker: lines.trimmed(line).to_owned(),
+                    line: line + 1,
+                    rank,
+                });
+            }
+        }
+    }
     Ok(toc
         .entries
         .iter()
@@ -469,30 +851,49 @@ fn cases_from_toc(
 }
 
 /// Without a table of contents: every marker line opens a case; its title is
-/// the first line after the marker.
-fn cases_from_markers(lines: &Lines, from: usize, collection_title: &str) -> Vec<Case> {
+/// the first line after the marker. Two markers with one rank, or a marker
+/// with nothing after it, are errors: either would lose a case.
+fn cases_from_markers(
+    source_name: &str,
+    lines: &Lines,
+    from: usize,
+    collection_title: &str,
+) -> Result<Vec<Case>, CorpusError> {
     let markers: Vec<(usize, u32)> = (from..lines.len())
         .filter_map(|i| marker_rank(lines.raw(i)).map(|r| (i, r)))
         .collect();
-    markers
-        .iter()
-        .enumerate()
-        .filter_map(|(k, &(line, rank))| {
-            let body_line = lines.next_non_empty(line + 1)?;
-            let end = markers.get(k + 1).map_or(lines.len(), |m| m.0);
-            if body_line >= end {
-                return None;
-            }
-            let text = body_text(lines, body_line, end, collection_title);
-            Some(Case {
+    let mut seen: BTreeMap<u32, usize> = BTreeMap::new();
+    for &(line, rank) in &markers {
+        if let Some(first) = seen.insert(rank, line) {
+            return Err(CorpusError::DuplicateMarker {
+                source_name: source_name.to_owned(),
                 rank,
-                district: None,
-                title: lines.trimmed(body_line).to_owned(),
-                sections: sections_of(&text),
-                text,
-            })
-        })
-        .collect()
+                first: first + 1,
+                second: line + 1,
+            });
+        }
+    }
+    let mut cases = Vec::with_capacity(markers.len());
+    for (k, &(line, rank)) in markers.iter().enumerate() {
+        let end = markers.get(k + 1).map_or(lines.len(), |m| m.0);
+        let body_line = lines.next_non_empty(line + 1).filter(|&b| b < end);
+        let text = body_line.map(|b| body_text(lines, b, end, collection_title));
+        let (Some(body_line), Some(text)) = (body_line, text.filter(|t| !t.is_empty())) else {
+            return Err(CorpusError::EmptyBody {
+                source_name: source_name.to_owned(),
+                marker: lines.trimmed(line).to_owned(),
+                line: line + 1,
+            });
+        };
+        cases.push(Case {
+            rank,
+            district: None,
+            title: lines.trimmed(body_line).to_owned(),
+            sections: sections_of(&text),
+            text,
+        });
+    }
+    Ok(cases)
 }
 
 /// The body between two lines, without a trailing running header (the
@@ -608,7 +1009,7 @@ mod tests {
     #[test]
     fn gb18030_is_decoded() {
         let (bytes, _, _) = encoding_rs::GB18030.encode("排名1\n标题");
-        assert_eq!(decode(&bytes).as_deref(), Some("排名1\n标题"));
+        assert_eq!(decode("t.txt", &bytes).ok().as_deref(), Some("排名1\n标题"));
     }
 
     #[test]
@@ -621,5 +1022,175 @@ mod tests {
         let first: String = chars[sections[0].start..sections[0].end].iter().collect();
         assert_eq!(first, "一、背景\n内容。\n");
         assert_eq!(sections[1].end, chars.len());
+    }
+
+    #[test]
+    fn chinese_numbers_never_wrap_and_need_a_shape() {
+        assert_eq!(chinese_number(&"九百".repeat(40)), None, "百 after 百");
+        assert_eq!(
+            chinese_number("一二三"),
+            None,
+            "digits without a place word"
+        );
+        assert_eq!(chinese_number("十百"), None, "place words must fall");
+        assert_eq!(chinese_number("九百九十九"), Some(999));
+        assert_eq!(
+            marker_rank("排名99999999999"),
+            None,
+            "too large, not rank 9"
+        );
+        assert_eq!(marker_rank("排名12"), Some(12));
+        assert_eq!(marker_rank("第二十名"), Some(20));
+    }
+
+    const ONE_LINE_TOC: &str = "汇编\n1 甲区 第一个案例\n2 乙区 第二个案例\n3 丙区 第三个案例\n\n\
+                                第一个案例\n正文一。\n第二个案例\n正文二。\n第三个案例\n正文三。\n";
+
+    #[test]
+    fn a_rank_listed_twice_is_an_error_naming_it() {
+        let doc = ONE_LINE_TOC.replace("3 丙区", "2 丙区");
+        let err = parse_collection("dup.txt", doc.as_bytes()).expect_err("rank 2 twice");
+        assert!(
+            matches!(
+                err,
+                CorpusError::DuplicateRank {
+                    rank: 2,
+                    first: 3,
+                    second: 4,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "dup.txt: the table of contents lists rank 2 twice (lines 3 and 4)"
+        );
+        // A row numbered back to 1 is caught too, not taken as a new table.
+        let doc = ONE_LINE_TOC.replace("3 丙区", "1 丙区");
+        assert!(matches!(
+            parse_collection("dup.txt", doc.as_bytes()),
+            Err(CorpusError::DuplicateRank { rank: 1, .. })
+        ));
+        let good = parse_collection("ok.txt", ONE_LINE_TOC.as_bytes()).expect("segments");
+        assert_eq!(good.cases.len(), 3);
+    }
+
+    #[test]
+    fn a_gap_in_the_table_keeps_every_row() {
+        let doc = ONE_LINE_TOC.replace("3 丙区", "5 丙区");
+        let collection = parse_collection("gap.txt", doc.as_bytes()).expect("segments");
+        let ranks: Vec<u32> = collection.cases.iter().map(|c| c.rank).collect();
+        assert_eq!(ranks, [1, 2, 5]);
+        assert!(collection.cases[1].text.ends_with("正文二。"));
+    }
+
+    #[test]
+    fn markers_that_would_lose_a_case_are_errors() {
+        let doc = "汇编\n排名1\n甲\n正文。\n排名1\n乙\n正文。\n";
+        let err = parse_collection("m.txt", doc.as_bytes()).expect_err("two rank 1");
+        assert!(
+            matches!(
+                err,
+                CorpusError::DuplicateMarker {
+                    rank: 1,
+                    first: 2,
+                    second: 5,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let doc = "汇编\n排名1\n排名2\n乙\n正文。\n";
+        let err = parse_collection("m.txt", doc.as_bytes()).expect_err("empty case 1");
+        assert!(
+            matches!(&err, CorpusError::EmptyBody { line: 2, marker, .. } if marker == "排名1"),
+            "{err:?}"
+        );
+        let doc = format!("{ONE_LINE_TOC}排名4\n第四个\n正文四。\n");
+        let err = parse_collection("m.txt", doc.as_bytes()).expect_err("case 4 unlisted");
+        assert!(
+            matches!(
+                err,
+                CorpusError::UnlistedCase {
+                    rank: 4,
+                    line: 12,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn utf16_without_bom_and_defective_utf8_are_told_apart() {
+        let text = "汇编\n排名1\n标题\n正文。\n";
+        for big_endian in [false, true] {
+            let bytes: Vec<u8> = text
+                .encode_utf16()
+                .flat_map(|u| {
+                    if big_endian {
+                        u.to_be_bytes()
+                    } else {
+                        u.to_le_bytes()
+                    }
+                })
+                .collect();
+            assert_eq!(decode("u.txt", &bytes).ok().as_deref(), Some(text));
+        }
+        let bytes = text.as_bytes();
+        let cut = &bytes[..bytes.len() - 2];
+        assert!(matches!(
+            decode("t.txt", cut),
+            Err(CorpusError::Truncated { at, .. }) if at == bytes.len() - 4
+        ));
+        let mut broken = bytes.to_vec();
+        broken[10] = 0xFF;
+        assert!(
+            matches!(
+                decode("b.txt", &broken),
+                Err(CorpusError::InvalidUtf8 {
+                    at: 10,
+                    line: 2,
+                    ..
+                })
+            ),
+            "{:?}",
+            decode("b.txt", &broken)
+        );
+        let err = parse_collection("n.txt", b"title\n\0\n").expect_err("NUL");
+        assert!(matches!(err, CorpusError::Nul { line: 2, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn byte_sizes_and_the_read_limit() {
+        assert_eq!(parse_byte_size("1000"), Some(1000));
+        assert_eq!(parse_byte_size("64M"), Some(64 << 20));
+        assert_eq!(parse_byte_size("2g"), Some(2 << 30));
+        assert_eq!(parse_byte_size("0"), None);
+        assert_eq!(parse_byte_size("lots"), None);
+        assert_eq!(parse_byte_size("99999999999G"), None, "overflow");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("doc.txt");
+        std::fs::write(&path, "0123456789").expect("write");
+        assert_eq!(read_document_bytes(&path, 10).expect("fits").len(), 10);
+        assert!(matches!(
+            read_document_bytes(&path, 9),
+            Err(CorpusError::TooLarge { limit: 9, .. })
+        ));
+        assert!(matches!(
+            read_document_bytes(dir.path(), 100),
+            Err(CorpusError::NotAFile {
+                kind: "a directory",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn title_search_reads_only_what_it_compares() {
+        // A title found after a very long line: the line is not copied whole.
+        assert_eq!(squeeze_prefix(&"字 ".repeat(1_000_000), 9), "字字字");
+        assert_eq!(squeeze_prefix(" a b ", 100), "ab");
     }
 }

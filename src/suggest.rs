@@ -136,8 +136,9 @@ pub fn suggest(lexicon: &Lexicon, cases: &[CaseText]) -> Vec<Suggestion> {
         if let Some(matcher) = &known_matcher {
             taken.extend(matcher.find_iter(&case.text).map(|m| (m.start(), m.end())));
         }
+        let taken = Spans::new(taken);
         // Not a candidate when it lies inside a cited title or a known label.
-        let free = |start: usize, end: usize| !taken.iter().any(|&(s, e)| s <= start && end <= e);
+        let free = |start: usize, end: usize| !taken.covers(start, end);
         for caps in QUOTED.captures_iter(&case.text) {
             let (Some(whole), Some(term)) = (caps.get(0), caps.get(1)) else {
                 continue;
@@ -154,7 +155,7 @@ pub fn suggest(lexicon: &Lexicon, cases: &[CaseText]) -> Vec<Suggestion> {
             }
         }
     }
-    let mut suggestions: Vec<Suggestion> = found
+    let candidates: Vec<(String, bool)> = found
         .into_iter()
         .filter(|(name, _)| !known.contains(name))
         .filter(|(name, f)| {
@@ -162,8 +163,9 @@ pub fn suggest(lexicon: &Lexicon, cases: &[CaseText]) -> Vec<Suggestion> {
             (f.quoted > 0 && named_like_a_mechanism) || f.phrased >= MIN_OCCURRENCES
         })
         .filter(|(name, _)| !is_generic(lexicon, name))
-        .map(|(name, f)| measure(lexicon, cases, name, f.quoted > 0))
+        .map(|(name, f)| (name, f.quoted > 0))
         .collect();
+    let mut suggestions = measure(lexicon, cases, candidates);
     drop_nested(&mut suggestions);
     suggestions.sort_by(|a, b| {
         b.cases
@@ -174,6 +176,35 @@ pub fn suggest(lexicon: &Lexicon, cases: &[CaseText]) -> Vec<Suggestion> {
             .then(a.name.cmp(&b.name))
     });
     suggestions
+}
+
+/// Byte spans, to ask whether any one holds a range without scanning all
+/// of them (a long text has many).
+struct Spans {
+    /// Sorted by start.
+    spans: Vec<(usize, usize)>,
+    /// The largest end among the first k spans, for every k.
+    max_end: Vec<usize>,
+}
+
+impl Spans {
+    fn new(mut spans: Vec<(usize, usize)>) -> Self {
+        spans.sort_unstable();
+        let max_end = spans
+            .iter()
+            .scan(0, |max, &(_, e)| {
+                *max = e.max(*max);
+                Some(*max)
+            })
+            .collect();
+        Self { spans, max_end }
+    }
+
+    /// Does a span start at or before `start` and end at or after `end`?
+    fn covers(&self, start: usize, end: usize) -> bool {
+        let n = self.spans.partition_point(|&(s, _)| s <= start);
+        n > 0 && self.max_end[n - 1] >= end
+    }
 }
 
 /// How a candidate was found in the texts.
@@ -279,9 +310,15 @@ fn suffix_phrases(lexicon: &Lexicon, text: &str) -> Vec<(usize, String)> {
 /// `None` when there is no stop word and the run is longer than a name
 /// (its start cannot be told).
 fn stem_before<'t>(before: &'t str, stops: &[String]) -> Option<&'t str> {
+    // Only the end of the run can hold a stem: a stop word ending further
+    // back than MAX_STEM characters leaves too long a stem anyway. Reading
+    // no more than that keeps a long run of characters from being re-read
+    // for every suffix in it.
+    let window = MAX_STEM + stops.iter().map(|s| s.chars().count()).max().unwrap_or(0) + 1;
     let run_start = before
         .char_indices()
         .rev()
+        .take(window)
         .take_while(|(_, c)| is_han(*c))
         .last()
         .map_or(before.len(), |(i, _)| i);
@@ -328,51 +365,89 @@ fn is_generic(lexicon: &Lexicon, name: &str) -> bool {
     rest.is_empty()
 }
 
-/// Counts a candidate over all the texts and finds its example and broader
-/// mechanism.
-fn measure(lexicon: &Lexicon, cases: &[CaseText], name: String, quoted: bool) -> Suggestion {
-    let mut used_by = Vec::new();
-    let mut occurrences = 0;
-    let mut example = String::new();
+/// Counts every candidate over all the texts (one pass over each text for
+/// all of them) and finds its example and broader mechanism.
+fn measure(
+    lexicon: &Lexicon,
+    cases: &[CaseText],
+    candidates: Vec<(String, bool)>,
+) -> Vec<Suggestion> {
+    let mut suggestions: Vec<Suggestion> = candidates
+        .into_iter()
+        .map(|(name, quoted)| Suggestion {
+            broader: broader_of(lexicon, &name),
+            name,
+            cases: Vec::new(),
+            occurrences: 0,
+            quoted,
+            example: String::new(),
+        })
+        .collect();
+    let Some(matcher) = overlapping_matcher(suggestions.iter().map(|s| s.name.as_str())) else {
+        return suggestions;
+    };
     for case in cases {
-        let n = case.text.matches(name.as_str()).count();
-        if n > 0 {
-            occurrences += n;
-            used_by.push(case.id.clone());
-            if example.is_empty() {
-                example = sentence_around(&case.text, &name);
+        // Non-overlapping occurrences of each name, as `str::matches`
+        // counts them: a match counts when it starts after the last one.
+        let mut counted: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut next_free: BTreeMap<usize, usize> = BTreeMap::new();
+        for m in matcher.find_overlapping_iter(&case.text) {
+            let i = m.pattern().as_usize();
+            if next_free.get(&i).is_none_or(|&free| m.start() >= free) {
+                next_free.insert(i, m.end());
+                *counted.entry(i).or_default() += 1;
+            }
+        }
+        for (i, n) in counted {
+            let s = &mut suggestions[i];
+            s.occurrences += n;
+            s.cases.push(case.id.clone());
+            if s.example.is_empty() {
+                s.example = sentence_around(&case.text, &s.name);
             }
         }
     }
-    let broader = lexicon
+    suggestions
+}
+
+/// An automaton that reports every occurrence of every name, overlapping.
+fn overlapping_matcher<'a>(names: impl Iterator<Item = &'a str>) -> Option<AhoCorasick> {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(names)
+        .ok()
+}
+
+/// The longest known mechanism label (two characters or more) inside a
+/// name, proposed as its broader concept.
+fn broader_of(lexicon: &Lexicon, name: &str) -> Option<usize> {
+    lexicon
         .mechanisms
         .iter()
         .enumerate()
         .flat_map(|(i, m)| m.labels_zh.iter().map(move |l| (i, l)))
         .filter(|(_, label)| label.chars().count() >= 2 && name.contains(label.as_str()))
         .max_by_key(|(_, label)| label.len())
-        .map(|(i, _)| i);
-    Suggestion {
-        name,
-        cases: used_by,
-        occurrences,
-        quoted,
-        broader,
-        example,
-    }
+        .map(|(i, _)| i)
 }
 
-/// Drops a candidate that only ever occurs inside a longer one.
+/// Drops a candidate that only ever occurs inside a longer one: the names
+/// inside each name are found with one automaton over all of them.
 fn drop_nested(suggestions: &mut Vec<Suggestion>) {
-    let all: Vec<(String, usize)> = suggestions
-        .iter()
-        .map(|s| (s.name.clone(), s.occurrences))
-        .collect();
-    suggestions.retain(|s| {
-        !all.iter().any(|(longer, occurrences)| {
-            longer.len() > s.name.len() && longer.contains(&s.name) && *occurrences >= s.occurrences
-        })
-    });
+    let Some(matcher) = overlapping_matcher(suggestions.iter().map(|s| s.name.as_str())) else {
+        return;
+    };
+    let mut nested = vec![false; suggestions.len()];
+    for longer in suggestions.iter() {
+        for m in matcher.find_overlapping_iter(&longer.name) {
+            let inner = &suggestions[m.pattern().as_usize()];
+            if longer.name.len() > inner.name.len() && longer.occurrences >= inner.occurrences {
+                nested[m.pattern().as_usize()] = true;
+            }
+        }
+    }
+    let mut keep = nested.into_iter().map(|n| !n);
+    suggestions.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn sentence_around(text: &str, name: &str) -> String {

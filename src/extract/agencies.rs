@@ -26,7 +26,8 @@ use super::text::{
 use super::{push_evidence, AgencyFact, AgencyKey, Extractor, LabelMatch, Place, Target};
 use crate::corpus::Case;
 use crate::lexicon::{local_name, Level};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Brackets that add a second name to a body. Punctuation, not vocabulary.
 const NAMEPLATE_OPEN: [&str; 2] = ["（", "("];
@@ -62,6 +63,47 @@ impl BodyMatch {
     }
 }
 
+/// The body matches of a case, with lookups by position so that walking a
+/// list of bodies costs no scan of all of them.
+struct Bodies {
+    list: Vec<BodyMatch>,
+    /// First body (index) that starts, with its place words, at a byte.
+    by_start: HashMap<usize, usize>,
+    /// The body whose label ends at a byte (label matches do not overlap,
+    /// so there is at most one).
+    by_end: HashMap<usize, usize>,
+    /// [`AgencyReader::list_start`] of the positions asked so far.
+    list_starts: RefCell<HashMap<usize, usize>>,
+    /// Where the list of bodies that goes on after a position ends.
+    list_ends: RefCell<HashMap<usize, usize>>,
+}
+
+impl Bodies {
+    fn new(list: Vec<BodyMatch>) -> Self {
+        let mut by_start = HashMap::new();
+        let mut by_end = HashMap::new();
+        for (i, b) in list.iter().enumerate() {
+            by_start.entry(b.start).or_insert(i);
+            by_end.entry(b.m.end).or_insert(i);
+        }
+        Self {
+            list,
+            by_start,
+            by_end,
+            list_starts: RefCell::default(),
+            list_ends: RefCell::default(),
+        }
+    }
+
+    fn starting_at(&self, at: usize) -> Option<&BodyMatch> {
+        self.by_start.get(&at).map(|&i| &self.list[i])
+    }
+
+    fn ending_at(&self, at: usize) -> Option<&BodyMatch> {
+        self.by_end.get(&at).map(|&i| &self.list[i])
+    }
+}
+
 /// One accepted mention of a body.
 #[derive(Debug, Clone)]
 struct Mention {
@@ -79,9 +121,9 @@ struct Mention {
 
 impl AgencyReader<'_> {
     pub(super) fn agencies(&self) -> Vec<AgencyFact> {
-        let bodies = self.body_matches();
+        let bodies = Bodies::new(self.body_matches());
         let mut mentions: Vec<Mention> = Vec::new();
-        for body in &bodies {
+        for body in &bodies.list {
             if inside(self.titles, body.m.start, body.m.end) {
                 continue;
             }
@@ -159,7 +201,7 @@ impl AgencyReader<'_> {
 
     /// The mention of a body match, or `None` when the context shows the
     /// body does not take part (see the module documentation).
-    fn mention(&self, body: &BodyMatch, bodies: &[BodyMatch]) -> Option<Mention> {
+    fn mention(&self, body: &BodyMatch, bodies: &Bodies) -> Option<Mention> {
         let raw = self.raw();
         let lexicon = self.extractor.lexicon;
         let label = &raw[body.m.start..body.m.end];
@@ -237,7 +279,7 @@ impl AgencyReader<'_> {
     /// stands before the list it is in (去区政务服务中心) or opens its clause
     /// (在A中心、B中心等窗口发布), or its noun phrase ends in a venue word
     /// (区政务服务中心标准化受理系统).
-    fn is_venue(&self, body: &BodyMatch, bodies: &[BodyMatch]) -> bool {
+    fn is_venue(&self, body: &BodyMatch, bodies: &Bodies) -> bool {
         let lexicon = self.extractor.lexicon;
         let raw = self.raw();
         let venue_before = lexicon.context("venueBefore");
@@ -260,15 +302,29 @@ impl AgencyReader<'_> {
     /// begins: walks back over coordination words (、 和), over bodies that
     /// directly precede it (街道 + 社区事务受理中心) and over a short name the
     /// lexicon does not know that follows a coordination word (、北外滩街道).
-    fn list_start(&self, start: usize, bodies: &[BodyMatch]) -> usize {
+    fn list_start(&self, start: usize, bodies: &Bodies) -> usize {
+        // Remembered per position: in a long list every body would walk
+        // back over all the ones before it.
+        let mut walked = Vec::new();
         let mut at = start;
-        while let Some(previous) = self.previous_in_list(at, bodies) {
-            at = previous;
+        let found = loop {
+            if let Some(&known) = bodies.list_starts.borrow().get(&at) {
+                break known;
+            }
+            walked.push(at);
+            match self.previous_in_list(at, bodies) {
+                Some(previous) => at = previous,
+                None => break at,
+            }
+        };
+        let mut cache = bodies.list_starts.borrow_mut();
+        for position in walked {
+            cache.insert(position, found);
         }
-        at
+        found
     }
 
-    fn previous_in_list(&self, at: usize, bodies: &[BodyMatch]) -> Option<usize> {
+    fn previous_in_list(&self, at: usize, bodies: &Bodies) -> Option<usize> {
         let raw = self.raw();
         let coordination = self.extractor.lexicon.context("coordination");
         let name = trailing_han(&raw[..at], MAX_UNKNOWN_NAME);
@@ -283,10 +339,7 @@ impl AgencyReader<'_> {
             if skip > 0 && gap == 0 {
                 continue;
             }
-            if let Some(previous) = bodies
-                .iter()
-                .find(|b| b.m.end == here - gap && b.start < here)
-            {
+            if let Some(previous) = bodies.ending_at(here - gap).filter(|b| b.start < here) {
                 return Some(previous.start);
             }
         }
@@ -295,19 +348,30 @@ impl AgencyReader<'_> {
 
     /// Is the body (or the list it starts) followed by a background word
     /// (区委、区政府决策部署)?
-    fn is_background(&self, end: usize, bodies: &[BodyMatch]) -> bool {
+    fn is_background(&self, end: usize, bodies: &Bodies) -> bool {
         let raw = self.raw();
         let lexicon = self.extractor.lexicon;
         let coordination = lexicon.context("coordination");
+        // The end of the list, remembered per position as in `list_start`.
+        let mut walked = Vec::new();
         let mut at = end;
-        loop {
-            let gap = starts_with_any(&raw[at..], coordination).map_or(0, str::len);
-            match bodies.iter().find(|b| gap > 0 && b.start == at + gap) {
-                Some(next) => at = next.m.end,
-                None => break,
+        let list_end = loop {
+            if let Some(&known) = bodies.list_ends.borrow().get(&at) {
+                break known;
             }
+            walked.push(at);
+            let gap = starts_with_any(&raw[at..], coordination).map_or(0, str::len);
+            match bodies.starting_at(at + gap).filter(|_| gap > 0) {
+                // A body always ends after it starts: the walk moves on.
+                Some(next) if next.m.end > at => at = next.m.end,
+                _ => break at,
+            }
+        };
+        let mut cache = bodies.list_ends.borrow_mut();
+        for position in walked {
+            cache.insert(position, list_end);
         }
-        starts_with_any(&raw[at..], lexicon.context("background")).is_some()
+        starts_with_any(&raw[list_end..], lexicon.context("background")).is_some()
     }
 
     /// Does the clause around `at` open with an example word (如, 例如)?
@@ -324,7 +388,7 @@ impl AgencyReader<'_> {
     /// Bodies the lexicon does not know: place + up to six Chinese
     /// characters + a fallback suffix, between boundaries, overlapping no
     /// known label.
-    fn unlisted(&self, bodies: &[BodyMatch]) -> Vec<Mention> {
+    fn unlisted(&self, bodies: &Bodies) -> Vec<Mention> {
         let lexicon = self.extractor.lexicon;
         let raw = self.raw();
         let mut found = Vec::new();
@@ -350,7 +414,7 @@ impl AgencyReader<'_> {
         suffix_start: usize,
         end: usize,
         agency_type: usize,
-        bodies: &[BodyMatch],
+        bodies: &Bodies,
     ) -> Option<Mention> {
         let raw = self.raw();
         let window = last_chars(&raw[..suffix_start], MAX_UNLISTED_MIDDLE + 8);
@@ -361,7 +425,11 @@ impl AgencyReader<'_> {
             let Some((place, place_len)) = self.place_at(start) else {
                 continue;
             };
-            let middle = &raw[start + place_len..suffix_start];
+            // A place label may run past the suffix (its last characters
+            // are the suffix): no name between them, so no body here.
+            let Some(middle) = raw.get(start + place_len..suffix_start) else {
+                continue;
+            };
             let middle_len = middle.chars().count();
             if middle_len == 0 || middle_len > MAX_UNLISTED_MIDDLE || !middle.chars().all(is_han) {
                 continue;
@@ -369,7 +437,10 @@ impl AgencyReader<'_> {
             if !self.is_boundary_before(start) {
                 continue;
             }
-            let overlaps = self.matches.iter().any(|m| m.start < end && m.end > start);
+            // Label matches are sorted and disjoint: only the first one
+            // ending after `start` can overlap.
+            let first_after = self.matches.partition_point(|m| m.end <= start);
+            let overlaps = self.matches.get(first_after).is_some_and(|m| m.start < end);
             if overlaps || inside(self.titles, start, end) || self.is_background(end, bodies) {
                 return None;
             }
@@ -493,7 +564,7 @@ impl AgencyReader<'_> {
             });
             fact.names.insert(m.written);
             fact.names.extend(m.aliases);
-            push_evidence(&mut fact.evidence, self.text.sentence_at(m.start));
+            push_evidence(&mut fact.evidence, self.text, m.start);
         }
         facts.into_values().collect()
     }
@@ -502,16 +573,17 @@ impl AgencyReader<'_> {
 /// The run of Chinese characters that ends `text`, when it is at most `max`
 /// characters long (else empty).
 fn trailing_han(text: &str, max: usize) -> &str {
-    let run = text
+    // Looking at one character more than `max` tells a longer run.
+    let run: Vec<usize> = text
         .char_indices()
         .rev()
+        .take(max + 1)
         .take_while(|(_, c)| is_han(*c))
-        .last()
-        .map_or(text.len(), |(i, _)| i);
-    if text[run..].chars().count() <= max {
-        &text[run..]
-    } else {
-        &text[text.len()..]
+        .map(|(i, _)| i)
+        .collect();
+    match run.last() {
+        Some(&start) if run.len() <= max => &text[start..],
+        _ => "",
     }
 }
 
@@ -708,5 +780,40 @@ mod tests {
         );
         let listed = agencies("闵行区", "7月，市经信委、闵行区政府与企业签订协议。");
         assert!(listed.iter().all(|(_, lead)| !lead), "{listed:?}");
+    }
+
+    /// A place whose label ends in a fallback suffix (a town named …院):
+    /// the suffix inside the place name once sliced the text backwards.
+    #[test]
+    fn a_place_label_running_past_a_suffix_does_not_panic() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology");
+        let mut sources: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .expect("ontology")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "ttl"))
+            .map(|p| (p.display().to_string(), std::fs::read(&p).expect("reads")))
+            .collect();
+        sources.push((
+            "extra.ttl".into(),
+            r#"@prefix rk: <https://w3id.org/reformkg/ontology#> .
+                @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+                <http://x/d/sy> a rk:District ; skos:prefLabel "书院镇"@zh ; skos:altLabel "书院"@zh ."#
+                .as_bytes()
+                .to_vec(),
+        ));
+        let lexicon = Lexicon::from_turtle(sources.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
+            .expect("the ontology and the extra district load");
+        let extractor = Extractor::new(&lexicon).expect("matcher builds");
+        for text in ["书院与区税务局开展合作。", "区书院，", "书院"] {
+            // Once a panic (a backwards slice); now the text reads as usual.
+            let facts = extractor.extract(&case("金山区", text));
+            let chars: Vec<char> = text.chars().collect();
+            for e in facts.agencies.iter().flat_map(|a| &a.evidence) {
+                assert_eq!(chars[e.start..e.end].iter().collect::<String>(), e.sentence);
+            }
+        }
+        let facts = extractor.extract(&case("金山区", "书院与区税务局开展合作。"));
+        let names: Vec<&String> = facts.agencies.iter().flat_map(|a| &a.names).collect();
+        assert_eq!(names, ["区税务局"]);
     }
 }

@@ -3,6 +3,7 @@
 use super::text::TextIndex;
 use super::{push_evidence, DocumentFact};
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// The marks around a cited title. Punctuation, not vocabulary.
@@ -21,29 +22,35 @@ pub(super) fn document_spans(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Is the byte range inside one of the spans?
+/// The spans are sorted and disjoint (regex matches), so only the last
+/// one starting at or before `start` can hold the range.
 pub(super) fn inside(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
-    spans.iter().any(|&(s, e)| start >= s && end <= e)
+    let candidates = spans.partition_point(|&(s, _)| s <= start);
+    candidates > 0 && end <= spans[candidates - 1].1
 }
 
 /// Each distinct title, in order of first citation, with every sentence
 /// that cites it.
 pub(super) fn documents(raw: &str, text: &TextIndex) -> Vec<DocumentFact> {
     let mut facts: Vec<DocumentFact> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for caps in DOCUMENT_TITLE.captures_iter(raw) {
         let (Some(whole), Some(title)) = (caps.get(0), caps.get(1)) else {
             continue;
         };
-        let title = title.as_str().trim().to_owned();
+        let title = title.as_str().trim();
         if title.is_empty() {
             continue;
         }
-        let evidence = text.sentence_at(whole.start());
-        match facts.iter_mut().find(|f| f.title == title) {
-            Some(f) => push_evidence(&mut f.evidence, evidence),
-            None => facts.push(DocumentFact {
-                title,
-                evidence: vec![evidence],
-            }),
+        match index.get(title) {
+            Some(&i) => push_evidence(&mut facts[i].evidence, text, whole.start()),
+            None => {
+                index.insert(title.to_owned(), facts.len());
+                facts.push(DocumentFact {
+                    title: title.to_owned(),
+                    evidence: vec![text.sentence_at(whole.start())],
+                });
+            }
         }
     }
     facts

@@ -58,7 +58,7 @@ pub(super) fn facts(mentions: Vec<MechanismMention>, text: &TextIndex) -> Vec<Me
             evidence: Vec::new(),
         });
         fact.names.insert(m.written);
-        push_evidence(&mut fact.evidence, text.sentence_at(m.start));
+        push_evidence(&mut fact.evidence, text, m.start);
     }
     facts.into_values().collect()
 }

@@ -295,9 +295,21 @@ impl<'l> Extractor<'l> {
     }
 }
 
-fn push_evidence(list: &mut Vec<Evidence>, evidence: Evidence) {
-    if !list.contains(&evidence) {
-        list.push(evidence);
+/// Adds the sentence around byte `at` unless the list has it. Facts are
+/// read in text order, so a repeat is the last entry and the sentence is
+/// only copied when it is new.
+fn push_evidence(list: &mut Vec<Evidence>, text: &TextIndex, at: usize) {
+    let (start, end) = text.sentence_bytes(at);
+    let span = (text.char_offset(start), text.char_offset(end));
+    let same = |e: &Evidence| (e.start, e.end) == span;
+    let known = match list.last() {
+        None => false,
+        Some(last) if (last.start, last.end) < span => false,
+        Some(last) if same(last) => true,
+        Some(_) => list.iter().any(same),
+    };
+    if !known {
+        list.push(text.sentence_at(at));
     }
 }
 

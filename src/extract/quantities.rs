@@ -20,7 +20,7 @@ use super::text::{clause_end, clause_start, ends_with_any, first_chars, last_cha
 use super::{ExtractError, OutcomeFact};
 use crate::lexicon::{Lexicon, Unit};
 use regex::{Captures, Regex};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How far back (characters) an opening quote puts a number in a slogan.
 const SLOGAN_WINDOW: usize = 3;
@@ -106,18 +106,19 @@ impl QuantityReader {
             )
             .collect();
         quantities.sort_by_key(|q| q.start);
-        let mut kept: Vec<(Quantity, String)> = Vec::new();
+        let mut kept: Vec<Quantity> = Vec::new();
+        let mut seen: HashMap<(String, usize), SeenThings> = HashMap::new();
         for q in quantities {
             let counted = counted_words(raw, q.end);
-            let repeated = kept.iter().any(|(k, k_counted)| {
-                k.value == q.value && k.unit == q.unit && same_thing(k_counted, &counted)
-            });
-            if !repeated {
-                kept.push((q, counted));
+            let things = seen.entry((q.value.clone(), q.unit)).or_default();
+            if !things.same_as_any(&counted) {
+                things.add(&counted);
+                kept.push(q);
             }
         }
+        let mut periods = PeriodCache::default();
         kept.into_iter()
-            .map(|(q, _)| self.outcome(lexicon, raw, text, mechanisms, q))
+            .map(|q| self.outcome(lexicon, raw, text, mechanisms, &mut periods, q))
             .collect()
     }
 
@@ -127,6 +128,7 @@ impl QuantityReader {
         raw: &str,
         text: &TextIndex,
         mechanisms: &[MechanismMention],
+        periods: &mut PeriodCache,
         q: Quantity,
     ) -> OutcomeFact {
         let (sentence_start, sentence_end) = text.sentence_bytes(q.start);
@@ -137,7 +139,7 @@ impl QuantityReader {
             quantity_text: raw[q.start..q.end].to_owned(),
             metric: metric(raw, q.start, q.end, sentence_start),
             qualifier: (!q.qualifiers.is_empty()).then(|| q.qualifiers.join("…")),
-            period: self.period_before(raw, sentence_start, q.start),
+            period: self.period_before(raw, periods, (sentence_start, sentence_end), q.start),
             mechanism,
             evidence: text.sentence_at(q.start),
         }
@@ -256,33 +258,115 @@ impl QuantityReader {
         )
     }
 
-    /// The last period expression before `at` in its sentence.
-    fn period_before(&self, raw: &str, sentence_start: usize, at: usize) -> Option<String> {
-        self.period
-            .find_iter(&raw[sentence_start..at])
-            .last()
-            .map(|m| m.as_str().to_owned())
+    /// The last period expression before `at` in its sentence: the last
+    /// match in `raw[sentence_start..at]`. The sentence is searched once
+    /// for all its quantities; the pattern has no anchors, so its matches
+    /// that end by `at` are exactly those of the cut text, and only one
+    /// running across `at` needs a second look.
+    fn period_before(
+        &self,
+        raw: &str,
+        cache: &mut PeriodCache,
+        sentence: (usize, usize),
+        at: usize,
+    ) -> Option<String> {
+        let (start, end) = sentence;
+        if at < start || at > end {
+            return self
+                .period
+                .find_iter(raw.get(start.min(at)..at)?)
+                .last()
+                .map(|m| m.as_str().to_owned());
+        }
+        if cache.sentence != Some(sentence) {
+            cache.sentence = Some(sentence);
+            cache.matches = self
+                .period
+                .find_iter(&raw[start..end])
+                .map(|m| (start + m.start(), start + m.end()))
+                .collect();
+        }
+        let before = cache.matches.partition_point(|&(_, e)| e <= at);
+        if let Some(&(s, e)) = cache.matches.get(before).filter(|&&(s, _)| s < at) {
+            // Cut by `at`: the cut text may still match from there on.
+            debug_assert!(e > at);
+            if let Some(m) = self.period.find_iter(&raw[s..at]).last() {
+                return Some(m.as_str().to_owned());
+            }
+        }
+        before
+            .checked_sub(1)
+            .map(|i| raw[cache.matches[i].0..cache.matches[i].1].to_owned())
     }
 }
 
 /// The words right after a quantity, up to the end of its clause: what it
 /// counts (9家金融机构 → 金融机构参加会议).
 fn counted_words(raw: &str, end: usize) -> String {
-    let words: String = raw[end..clause_end(raw, end)]
+    raw[end..clause_end(raw, end)]
         .chars()
         .filter(|c| !c.is_whitespace())
-        .collect();
-    first_chars(&words, COUNTED_CHARS).to_owned()
+        .take(COUNTED_CHARS)
+        .collect()
 }
 
 /// Do two equal quantities count the same thing? The start of the words
 /// after one is found in the words after the other.
+#[cfg(test)]
 fn same_thing(a: &str, b: &str) -> bool {
     let contains_start = |x: &str, y: &str| {
         let start = first_chars(x, SAME_THING_CHARS);
         start.chars().count() == SAME_THING_CHARS && y.contains(start)
     };
     contains_start(a, b) || contains_start(b, a)
+}
+
+/// What the kept quantities of one value and unit count, indexed for
+/// [`same_thing`] against all of them at once: counted words are at most
+/// [`COUNTED_CHARS`] long, so each has only a few pieces of
+/// [`SAME_THING_CHARS`] characters.
+#[derive(Default)]
+struct SeenThings {
+    /// The first pieces of the kept words.
+    starts: HashSet<String>,
+    /// Every piece of the kept words.
+    pieces: HashSet<String>,
+}
+
+impl SeenThings {
+    /// Is `counted` the same thing as one kept: does its start occur in a
+    /// kept one, or a kept one's start occur in it?
+    fn same_as_any(&self, counted: &str) -> bool {
+        let pieces = pieces(counted);
+        pieces
+            .first()
+            .is_some_and(|start| self.pieces.contains(start))
+            || pieces.iter().any(|p| self.starts.contains(p))
+    }
+
+    fn add(&mut self, counted: &str) {
+        let pieces = pieces(counted);
+        if let Some(start) = pieces.first() {
+            self.starts.insert(start.clone());
+        }
+        self.pieces.extend(pieces);
+    }
+}
+
+/// The runs of [`SAME_THING_CHARS`] characters of a text, in order.
+fn pieces(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(SAME_THING_CHARS)
+        .map(|w| w.iter().collect())
+        .collect()
+}
+
+/// The period matches of the sentence last asked about.
+#[derive(Default)]
+struct PeriodCache {
+    sentence: Option<(usize, usize)>,
+    matches: Vec<(usize, usize)>,
 }
 
 /// Is the number a calendar date for this unit (2023年, 10月8日)?
@@ -307,28 +391,37 @@ pub(super) fn chinese_value(
     let mut section: u128 = 0;
     let mut current: Option<u128> = None;
     let mut largest_seen: u64 = 0;
+    // Every step is checked: a numeral too long for u128 is no value (and
+    // must never wrap into a wrong one).
     for c in run.chars() {
         if let Some(d) = digit(c) {
             // Consecutive digits are positional (二〇二三).
-            current = Some(current.map_or(u128::from(d), |v| v * 10 + u128::from(d)));
+            let d = u128::from(d);
+            current = Some(match current {
+                None => d,
+                Some(v) => v.checked_mul(10)?.checked_add(d)?,
+            });
         } else {
-            let m = magnitude(c)?;
-            if m < LARGE {
-                section += current.take().unwrap_or(1) * u128::from(m);
+            let m = u128::from(magnitude(c)?);
+            if m < u128::from(LARGE) {
+                section = section.checked_add(current.take().unwrap_or(1).checked_mul(m)?)?;
             } else {
-                let part = section + current.take().unwrap_or(0);
+                let part = section.checked_add(current.take().unwrap_or(0))?;
                 let part = if part == 0 { 1 } else { part };
-                if m > largest_seen {
-                    total = (total + part) * u128::from(m);
-                    largest_seen = m;
+                if m > u128::from(largest_seen) {
+                    total = total.checked_add(part)?.checked_mul(m)?;
+                    largest_seen = u64::try_from(m).ok()?;
                 } else {
-                    total += part * u128::from(m);
+                    total = total.checked_add(part.checked_mul(m)?)?;
                 }
                 section = 0;
             }
         }
     }
-    (!run.is_empty()).then_some(total + section + current.unwrap_or(0))
+    let value = total
+        .checked_add(section)?
+        .checked_add(current.unwrap_or(0))?;
+    (!run.is_empty()).then_some(value)
 }
 
 /// A fraction (1/6) as a percentage, unless it is part of a longer run of
@@ -351,8 +444,15 @@ fn fraction(lexicon: &Lexicon, raw: &str, caps: &Captures) -> Option<Quantity> {
         return None;
     }
     let scale = 10u128.checked_pow(mark.decimals)?;
-    let scaled = numerator * u128::from(mark.multiplier) * scale;
-    let rounded = (2 * scaled + denominator) / (2 * denominator);
+    // Checked: a numerator of 35 digits would overflow, and a wrapped
+    // product is a wrong value, not an outcome.
+    let scaled = numerator
+        .checked_mul(u128::from(mark.multiplier))?
+        .checked_mul(scale)?;
+    let rounded = scaled
+        .checked_mul(2)?
+        .checked_add(denominator)?
+        .checked_div(denominator.checked_mul(2)?)?;
     let value = format!(
         "{}.{:0width$}",
         rounded / scale,
@@ -382,10 +482,12 @@ fn nearest_mechanism(
     at: usize,
     sentence: (usize, usize),
 ) -> Option<usize> {
+    // Mentions are in text order and disjoint, so those within a range
+    // are one run of the list, found by bisection.
     let within = |from: usize, to: usize| {
-        mechanisms
-            .iter()
-            .filter(move |m| m.start >= from && m.end <= to)
+        let first = mechanisms.partition_point(|m| m.start < from);
+        let last = mechanisms.partition_point(|m| m.end <= to);
+        mechanisms[first..last.max(first)].iter()
     };
     let (clause_from, clause_to) = (clause_start(raw, at), clause_end(raw, at));
     within(clause_from, clause_to)
@@ -676,5 +778,67 @@ mod tests {
             .mechanism
             .map(|m| lexicon.mechanisms[m].pref_zh.as_str());
         assert_eq!(mechanism, Some("告知承诺"));
+    }
+
+    #[test]
+    fn numbers_too_large_for_u128_are_no_outcome() {
+        // 40 Chinese digits before a unit, a 36-digit numerator: skipped,
+        // never a wrapped value (nor a panic in debug builds).
+        let digits = "九".repeat(40);
+        assert!(values(&format!("办结{digits}件。")).is_empty());
+        let numerator = "9".repeat(36);
+        assert!(values(&format!("占全国{numerator}/7。")).is_empty());
+        // 38 digits still fit u128, 39 do not.
+        assert_eq!(
+            values(&format!("办结{}件。", "九".repeat(38))),
+            [format!("{}件", "9".repeat(38))]
+        );
+        assert!(values(&format!("办结{}件。", "九".repeat(39))).is_empty());
+        // Large but representable numbers still count.
+        assert_eq!(
+            values(&format!("占{}/2。", "1".repeat(20))),
+            [format!("{}%", "5".repeat(2) + &"5".repeat(18) + "0")]
+        );
+    }
+
+    #[test]
+    fn repeats_are_found_among_many_kept_quantities() {
+        // Many distinct quantities of one value and unit: each is kept,
+        // and a repeat of an early one is still recognised.
+        let letter = |n: u32| char::from_u32(u32::from(b'a') + n % 26).unwrap_or('a');
+        let things: Vec<String> = (0..200u32)
+            .map(|i| {
+                [letter(i / 676), letter(i / 26), letter(i)]
+                    .iter()
+                    .collect()
+            })
+            .collect();
+        let mut text: String = things.iter().map(|t| format!("新增9家{t}。")).collect();
+        text.push_str(&format!("新增9家{}。", things[0]));
+        assert_eq!(values(&text).len(), 200);
+        assert!(same_thing("金融机构参会", "与金融机构"));
+        assert!(!same_thing("金融", "金融机构"), "too short to compare");
+    }
+
+    #[test]
+    fn periods_from_the_sentence_search_equal_those_of_the_cut_text() {
+        let lexicon = lexicon();
+        let reader = QuantityReader::new(&lexicon).expect("patterns build");
+        let raw = "2023年1-9月办结12件，今年以来新增8家，2022年前三季度共5个，2023年1-12月。";
+        let mut cache = PeriodCache::default();
+        let sentence = (0, raw.len());
+        for (at, _) in raw.char_indices() {
+            let cut = reader
+                .period
+                .find_iter(&raw[..at])
+                .last()
+                .map(|m| m.as_str().to_owned());
+            assert_eq!(
+                reader.period_before(raw, &mut cache, sentence, at),
+                cut,
+                "at byte {at}"
+            );
+        }
+        assert!(cache.matches.len() >= 3, "{:?}", cache.matches);
     }
 }

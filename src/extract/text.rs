@@ -14,29 +14,67 @@ const CLAUSE_ENDS: [char; 12] = [
     '。', '！', '？', '；', '!', '?', '，', ',', '：', ':', ';', '\n',
 ];
 
+/// The longest sentence kept whole, in characters. A longer run without
+/// sentence punctuation (no real sentence is: the seed's longest has 250)
+/// is cut into pieces this long, so that evidence stays readable and each
+/// fact's cost stays bounded however the text is laid out.
+pub(super) const MAX_SENTENCE_CHARS: usize = 2000;
+
+/// How far (characters) a clause reaches at most on either side of a
+/// position. Real clauses are far shorter (the seed's longest has 116);
+/// the bound keeps lookups around a match constant on text without commas.
+pub(super) const MAX_CLAUSE_CHARS: usize = 500;
+
+/// Bytes per entry of the character-count table.
+const BLOCK: usize = 64;
+
 /// Sentence boundaries and byte ↔ character offset conversion for one text.
 pub(super) struct TextIndex<'t> {
     text: &'t str,
     /// (byte start, byte end) of each sentence, trimmed.
     sentences: Vec<(usize, usize)>,
+    /// Characters before byte `k * BLOCK`, for every k: converting an
+    /// offset then costs one lookup and a scan of at most one block.
+    block_chars: Vec<usize>,
+}
+
+/// Does the byte start a character (is it not a UTF-8 continuation byte)?
+fn starts_char(b: u8) -> bool {
+    b & 0xC0 != 0x80
 }
 
 impl<'t> TextIndex<'t> {
     pub(super) fn new(text: &'t str) -> Self {
         let mut sentences = Vec::new();
         let mut start = 0;
+        let mut chars_since_start = 0;
         for (i, c) in text.char_indices() {
             let end = i + c.len_utf8();
             if c == '\n' {
                 push_trimmed(&mut sentences, text, start, i);
                 start = end;
-            } else if SENTENCE_ENDS.contains(&c) {
+                chars_since_start = 0;
+            } else if SENTENCE_ENDS.contains(&c) || chars_since_start + 1 >= MAX_SENTENCE_CHARS {
                 push_trimmed(&mut sentences, text, start, end);
                 start = end;
+                chars_since_start = 0;
+            } else {
+                chars_since_start += 1;
             }
         }
         push_trimmed(&mut sentences, text, start, text.len());
-        Self { text, sentences }
+        let mut block_chars = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut chars = 0;
+        for block in text.as_bytes().chunks(BLOCK) {
+            block_chars.push(chars);
+            chars += block.iter().filter(|&&b| starts_char(b)).count();
+        }
+        block_chars.push(chars);
+        Self {
+            text,
+            sentences,
+            block_chars,
+        }
     }
 
     /// The byte range of the sentence containing byte offset `at`.
@@ -55,21 +93,41 @@ impl<'t> TextIndex<'t> {
         Evidence {
             start: self.char_offset(start),
             end: self.char_offset(end),
-            sentence: self.text[start..end].to_owned(),
+            sentence: self.text.get(start..end).unwrap_or_default().to_owned(),
         }
     }
 
-    /// Character offset of a byte offset.
+    /// Character offset of a byte offset (the character count when past
+    /// the end).
     pub(super) fn char_offset(&self, byte: usize) -> usize {
-        self.text[..byte].chars().count()
+        let byte = byte.min(self.text.len());
+        let block = byte / BLOCK;
+        let from = block * BLOCK;
+        self.block_chars[block]
+            + self.text.as_bytes()[from..byte]
+                .iter()
+                .filter(|&&b| starts_char(b))
+                .count()
     }
 
     /// Byte offset of a character offset (the text length when past the end).
     pub(super) fn byte_offset(&self, char_offset: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_offset)
-            .map_or(self.text.len(), |(i, _)| i)
+        // The last block that starts at or before the character.
+        let block = self
+            .block_chars
+            .partition_point(|&chars| chars <= char_offset)
+            .saturating_sub(1);
+        let mut chars = self.block_chars[block];
+        let from = block * BLOCK;
+        for (i, &b) in self.text.as_bytes()[from..].iter().enumerate() {
+            if starts_char(b) {
+                if chars == char_offset {
+                    return from + i;
+                }
+                chars += 1;
+            }
+        }
+        self.text.len()
     }
 }
 
@@ -83,22 +141,46 @@ fn push_trimmed(sentences: &mut Vec<(usize, usize)>, text: &str, start: usize, e
 }
 
 /// Byte offset where the clause containing `at` starts (after the last
-/// comma, colon, sentence end or line break before it).
+/// comma, colon, sentence end or line break before it, at most
+/// [`MAX_CLAUSE_CHARS`] back).
 pub(super) fn clause_start(text: &str, at: usize) -> usize {
-    text[..at]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| CLAUSE_ENDS.contains(c))
-        .map_or(0, |(i, c)| i + c.len_utf8())
+    let before = &text[..floor_boundary(text, at)];
+    let mut start = 0;
+    for (n, (i, c)) in before.char_indices().rev().enumerate() {
+        if CLAUSE_ENDS.contains(&c) {
+            return i + c.len_utf8();
+        }
+        if n + 1 >= MAX_CLAUSE_CHARS {
+            start = i;
+            break;
+        }
+    }
+    start
 }
 
 /// Byte offset where the clause containing `at` ends (at the next clause
-/// mark, exclusive).
+/// mark, exclusive, at most [`MAX_CLAUSE_CHARS`] on).
 pub(super) fn clause_end(text: &str, at: usize) -> usize {
-    text[at..]
+    let at = floor_boundary(text, at);
+    let after = &text[at..];
+    after
         .char_indices()
+        .take(MAX_CLAUSE_CHARS)
         .find(|(_, c)| CLAUSE_ENDS.contains(c))
-        .map_or(text.len(), |(i, _)| at + i)
+        .map_or_else(
+            || at + first_chars(after, MAX_CLAUSE_CHARS).len(),
+            |(i, _)| at + i,
+        )
+}
+
+/// The nearest character boundary at or before `at` (the text length when
+/// past the end).
+pub(super) fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The longest of `words` that `text` ends with.
@@ -128,7 +210,7 @@ pub(super) fn is_han(c: char) -> bool {
 /// The last `n` characters of `text`.
 pub(super) fn last_chars(text: &str, n: usize) -> &str {
     if n == 0 {
-        return &text[text.len()..];
+        return "";
     }
     let start = text.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
     &text[start..]

@@ -141,16 +141,9 @@ impl Lexer<'_> {
         let long: String = std::iter::repeat_n(quote, 3).collect();
         if self.rest().starts_with(&long) {
             self.pos += long.len();
-            while !self.rest().is_empty() {
-                if self.rest().starts_with(&long) {
-                    self.pos += long.len();
-                    return TokenKind::String { closed: true };
-                }
-                if self.bump() == Some('\\') {
-                    self.bump();
-                }
-            }
-            return TokenKind::String { closed: false };
+            return TokenKind::String {
+                closed: self.long_string_tail(quote),
+            };
         }
         self.bump();
         // A short string cannot span lines: stop at the line end so one
@@ -172,6 +165,22 @@ impl Lexer<'_> {
             }
         }
         TokenKind::String { closed: false }
+    }
+
+    /// The rest of a long string (`"""…"""`) after its opening quotes: moves
+    /// past its closing quotes and says whether there were any.
+    fn long_string_tail(&mut self, quote: char) -> bool {
+        let long: String = std::iter::repeat_n(quote, 3).collect();
+        while !self.rest().is_empty() {
+            if self.rest().starts_with(&long) {
+                self.pos += long.len();
+                return true;
+            }
+            if self.bump() == Some('\\') {
+                self.bump();
+            }
+        }
+        false
     }
 
     /// A keyword, prefixed name, number or language tag. A trailing `.`
@@ -465,20 +474,150 @@ pub enum Complete {
 /// Gathers input lines until they make a statement: a dot-command is one
 /// line; SPARQL ends with `;` outside brackets, a blank line, or (for a
 /// line of `PREFIX` declarations) the end of the line.
+///
+/// Each line is read once: tokens never span lines except long strings
+/// (`"""…"""`), so the buffer keeps what [`ends_with_terminator`] and
+/// [`is_prologue_only`] would find in the whole statement and updates it
+/// from the new line alone.
 #[derive(Debug, Default)]
 pub struct StatementBuffer {
     text: String,
     lines_seen: usize,
     first_line: usize,
+    scan: Scan,
+}
+
+/// What the tokens of the statement so far add up to.
+#[derive(Debug, Default)]
+struct Scan {
+    /// Bracket depth (see [`depth`]).
+    depth: i32,
+    /// Some string token is unclosed (a short one cut by its line end).
+    open_string: bool,
+    /// The last token is `;`.
+    ends_with_semicolon: bool,
+    /// A long string opened and not closed yet, with its quote.
+    in_long_string: Option<char>,
+    /// How far the tokens so far are complete declarations.
+    prologue: Prologue,
+    /// Bytes lexed since the buffer was made (tests check each is read once).
+    #[cfg(test)]
+    lexed: usize,
+}
+
+/// Reading `PREFIX p: <…>` / `BASE <…>` declarations token by token, as
+/// [`prologue_length`] does.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Prologue {
+    /// No token yet.
+    #[default]
+    Empty,
+    /// Complete declarations so far.
+    Complete,
+    AfterPrefix,
+    AfterPrefixName,
+    AfterBase,
+    /// Something else came: the text is more than a prologue.
+    Broken,
+}
+
+impl Prologue {
+    fn next(self, src: &str, token: &Token) -> Self {
+        let keyword = |k: &str| token.is_keyword(src, k);
+        match self {
+            Self::Empty | Self::Complete if keyword("PREFIX") => Self::AfterPrefix,
+            Self::Empty | Self::Complete if keyword("BASE") => Self::AfterBase,
+            Self::AfterPrefix
+                if token.kind == TokenKind::Word && token.text(src).ends_with(':') =>
+            {
+                Self::AfterPrefixName
+            }
+            Self::AfterPrefixName | Self::AfterBase if token.kind == TokenKind::Iri => {
+                Self::Complete
+            }
+            _ => Self::Broken,
+        }
+    }
+}
+
+impl Scan {
+    /// Reads one more line (with its line break).
+    fn push(&mut self, line: &str) {
+        #[cfg(test)]
+        {
+            self.lexed += line.len();
+        }
+        let mut lexer = Lexer { src: line, pos: 0 };
+        if let Some(quote) = self.in_long_string {
+            if !lexer.long_string_tail(quote) {
+                return;
+            }
+            self.in_long_string = None;
+            self.token(
+                line,
+                &Token {
+                    kind: TokenKind::String { closed: true },
+                    start: 0,
+                    end: lexer.pos,
+                },
+            );
+        }
+        while let Some(token) = lexer.next_token() {
+            let text = token.text(line);
+            let long = text.starts_with("\"\"\"") || text.starts_with("'''");
+            if token.kind == (TokenKind::String { closed: false }) && long {
+                // It may close on a later line: it counts once it does.
+                self.in_long_string = text.chars().next();
+                return;
+            }
+            self.token(line, &token);
+        }
+    }
+
+    fn token(&mut self, src: &str, token: &Token) {
+        match token.kind {
+            TokenKind::Punct('{' | '(' | '[') => self.depth += 1,
+            TokenKind::Punct('}' | ')' | ']') => self.depth -= 1,
+            TokenKind::String { closed: false } => self.open_string = true,
+            _ => {}
+        }
+        self.ends_with_semicolon = token.is_punct(';');
+        self.prologue = self.prologue.next(src, token);
+    }
+
+    /// [`ends_with_terminator`] of the statement so far.
+    fn ends_statement(&self) -> bool {
+        self.ends_with_semicolon
+            && self.depth <= 0
+            && !self.open_string
+            && self.in_long_string.is_none()
+    }
+
+    /// [`is_prologue_only`] of the statement so far.
+    fn is_prologue_only(&self) -> bool {
+        self.prologue == Prologue::Complete && self.in_long_string.is_none()
+    }
 }
 
 impl StatementBuffer {
     pub fn is_empty(&self) -> bool {
-        self.text.trim().is_empty()
+        // Only lines with text are ever added.
+        self.text.is_empty()
     }
 
     pub fn clear(&mut self) {
         self.text.clear();
+        self.reset_scan();
+    }
+
+    fn reset_scan(&mut self) {
+        #[cfg(test)]
+        let lexed = self.scan.lexed;
+        self.scan = Scan::default();
+        #[cfg(test)]
+        {
+            self.scan.lexed = lexed;
+        }
     }
 
     /// The statement so far, as typed.
@@ -502,7 +641,7 @@ impl StatementBuffer {
 
     fn push_line(&mut self, line: &str, blank_ends: bool) -> Option<Complete> {
         if self.is_empty() {
-            self.text.clear();
+            self.clear();
             if line.trim().is_empty() {
                 return None;
             }
@@ -517,9 +656,11 @@ impl StatementBuffer {
         if line.trim().is_empty() {
             return if blank_ends { self.take() } else { None };
         }
+        let from = self.text.len();
         self.text.push_str(line);
         self.text.push('\n');
-        if ends_with_terminator(&self.text) || is_prologue_only(&self.text) {
+        self.scan.push(&self.text[from..]);
+        if self.scan.ends_statement() || self.scan.is_prologue_only() {
             return self.take();
         }
         None
@@ -532,6 +673,7 @@ impl StatementBuffer {
 
     fn take(&mut self) -> Option<Complete> {
         let text = std::mem::take(&mut self.text);
+        self.reset_scan();
         let statement = strip_terminator(&text).trim();
         if tokenize(statement).is_empty() {
             return None;
@@ -741,5 +883,44 @@ mod tests {
             default_value("SELECT * { VALUES ?y { \"x\" } }", "y"),
             DefaultValue::Literal
         );
+    }
+
+    #[test]
+    fn a_long_string_may_span_lines_and_blank_lines_still_end_it() {
+        let mut buffer = StatementBuffer::default();
+        assert_eq!(buffer.push("INSERT DATA { <a:b> <a:c> \"\"\"x;"), []);
+        assert_eq!(buffer.push("still in the string } ;"), []);
+        assert_eq!(buffer.push("escaped \\"), []);
+        assert_eq!(buffer.push("\"\"\" } ;").len(), 1, "closes, then ends");
+        assert!(buffer.is_empty());
+        assert_eq!(buffer.push("SELECT '''a"), []);
+        assert_eq!(buffer.push("b"), []);
+        assert!(
+            matches!(buffer.push("").as_slice(), [Complete::Sparql { .. }]),
+            "a blank line ends even an open string"
+        );
+        assert!(matches!(
+            buffer.push("PREFIX a: <urn:a:> BASE <urn:b>").as_slice(),
+            [Complete::Sparql { .. }]
+        ));
+        assert_eq!(buffer.push("PREFIX a:"), [], "an incomplete prologue waits");
+        assert_eq!(buffer.push("\"s ;"), [], "an unclosed string keeps it open");
+    }
+
+    #[test]
+    fn each_line_is_read_once() {
+        let mut buffer = StatementBuffer::default();
+        let mut typed = 0;
+        buffer.push("SELECT * WHERE {");
+        typed += "SELECT * WHERE {\n".len();
+        for i in 0..20_000 {
+            let line = format!("  ?s <urn:p{i}> ?o{i} .");
+            typed += line.len() + 1;
+            assert_eq!(buffer.push(&line), []);
+        }
+        let done = buffer.push("} ;");
+        typed += "} ;\n".len();
+        assert_eq!(done.len(), 1);
+        assert_eq!(buffer.scan.lexed, typed);
     }
 }
