@@ -37,6 +37,10 @@ pub enum Command {
         /// The folder of vocabulary Turtle files.
         #[arg(long, env = "REFORMKG_ONTOLOGY")]
         ontology: Option<PathBuf>,
+        /// The largest input document read, in bytes (suffix K, M or G; default 64M, or
+        /// REFORMKG_MAX_INPUT_BYTES).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_input_bytes: Option<u64>,
     },
     /// Run one SPARQL query or update: its text, -f FILE, or a saved query NAME (queries/NAME.rq).
     Query {
@@ -152,7 +156,12 @@ pub enum DiagramKind {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { inputs, ontology } => {
+        Command::Build {
+            inputs,
+            ontology,
+            max_input_bytes,
+        } => {
+            reformkg::corpus::set_max_input_bytes(max_input_bytes);
             let report = build(&cli.store, &inputs, ontology.as_deref())?;
             print_build_report(&report, &cli.store);
             Ok(ExitCode::SUCCESS)
@@ -267,6 +276,11 @@ fn print_build_report(report: &BuildReport, store_dir: &Path) {
 
 fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+fn parse_size(text: &str) -> Result<u64, String> {
+    reformkg::corpus::parse_byte_size(text)
+        .ok_or_else(|| format!("{text:?} is not a size in bytes (e.g. 67108864, 64M or 1G)"))
 }
 
 /// Rows a one-shot table or graph answer reads at most, by default.

@@ -65,7 +65,8 @@ pub enum CorpusError {
     #[error("{path} is {kind}, not a regular file")]
     NotAFile { path: String, kind: &'static str },
     #[error(
-        "{path} is larger than the input limit of {limit} bytes (set {env} to raise it)",
+        "{path} is larger than the input limit of {limit} bytes (raise it with build \
+         --max-input-bytes or {env})",
         env = MAX_INPUT_ENV
     )]
     TooLarge { path: String, limit: u64 },

@@ -753,3 +753,20 @@ fn invalid_utf8_on_stdin_is_one_failed_line_not_the_end_of_the_script() {
     assert!(stderr(&output).contains("stdin:2: error: line 2 is not valid UTF-8"));
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn the_input_limit_can_be_set_on_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = common::build_seed(dir.path());
+    let seeds = common::repo().join("seeds");
+    let seeds = seeds.to_str().expect("utf-8");
+    assert_one_line_error(
+        &run(&store, &["build", "--max-input-bytes", "1000", seeds]),
+        "larger than the input limit of 1000 bytes",
+    );
+    assert_eq!(count(&store, CASES), 20);
+    let output = run(&store, &["build", "--max-input-bytes", "1M", seeds]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bad = run(&store, &["build", "--max-input-bytes", "lots", seeds]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+}
