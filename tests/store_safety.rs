@@ -770,3 +770,84 @@ fn the_input_limit_can_be_set_on_the_command_line() {
     let bad = run(&store, &["build", "--max-input-bytes", "lots", seeds]);
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
 }
+
+#[test]
+fn a_build_killed_while_loading_or_stopped_by_a_signal_leaves_the_old_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = common::build_seed(dir.path());
+    let inputs = copies_of_the_seed(dir.path(), 30);
+    for signal in ["KILL", "TERM", "INT"] {
+        let mut build = Command::new(BIN)
+            .current_dir(common::repo())
+            .env_remove("REFORMKG_STORE")
+            .arg("--store")
+            .arg(&store)
+            .arg("build")
+            .arg(&inputs)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("build starts");
+        // Wait (bounded) until the build is writing its scratch version.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let writing = || {
+            std::fs::read_dir(&store).expect("lists").any(|e| {
+                e.expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("building-")
+            })
+        };
+        while !writing() && Instant::now() < deadline {
+            if build.try_wait().expect("polls").is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &build.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let status = build.wait().expect("ends");
+        if status.success() {
+            // It finished before the signal landed: nothing to check.
+            assert_eq!(count(&store, CASES), 600);
+            let rebuilt = run(&store, &["build"]);
+            assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
+            continue;
+        }
+        assert_eq!(count(&store, CASES), 20, "after SIG{signal}");
+        let rebuilt = run(&store, &["build"]);
+        assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
+        assert!(!writing(), "SIG{signal}: scratch left after the next build");
+    }
+}
+
+#[test]
+fn service_and_load_reach_no_network_and_no_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = common::build_seed(dir.path());
+    let secret = dir.path().join("secret.ttl");
+    std::fs::write(&secret, "<urn:secret> <urn:p> <urn:o> .").expect("writes");
+    let service = run(
+        &store,
+        &[
+            "query",
+            "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        ],
+    );
+    assert!(!service.status.success(), "{}", stdout(&service));
+    let load = run(
+        &store,
+        &["query", &format!("LOAD <file://{}>", secret.display())],
+    );
+    assert!(!load.status.success(), "{}", stderr(&load));
+    assert_eq!(
+        count(
+            &store,
+            "SELECT (COUNT(*) AS ?n) WHERE { <urn:secret> ?p ?o }"
+        ),
+        0
+    );
+}
