@@ -202,23 +202,14 @@ fn run_graphviz(args: &[String], text: &str) -> Result<String, GraphvizRun> {
     Ok(stderr)
 }
 
-/// `shared.svg` → `.shared.svg.partial` in the same folder, so the rename
-/// into place is atomic and a failed render leaves the old file.
+/// The hidden sibling `dot -o` writes to before the rename into place, so a
+/// failed render leaves the old file (see [`crate::atomic_file`]).
 fn partial_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "diagram".to_owned());
-    path.with_file_name(format!(".{name}.partial"))
+    crate::atomic_file::partial_path(path)
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DiagramError> {
-    let partial = partial_path(path);
-    std::fs::write(&partial, bytes).map_err(|source| io_error(&partial, source))?;
-    std::fs::rename(&partial, path).map_err(|source| {
-        let _ = std::fs::remove_file(&partial);
-        io_error(path, source)
-    })
+    crate::atomic_file::write(path, bytes).map_err(|source| io_error(path, source))
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> DiagramError {

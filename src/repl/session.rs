@@ -737,23 +737,10 @@ impl Session {
             path: path.display().to_string(),
             source,
         };
-        // Write beside the target and rename: no half-written file on failure.
-        let partial = path.with_extension(format!("{}.partial", format.extension()));
-        let file = File::create(&partial).map_err(write_error)?;
-        let mut writer = BufWriter::new(file);
-        let written = export(self.store(), format, &mut writer).and_then(|count| {
-            writer.flush()?;
-            Ok(count)
-        });
-        drop(writer);
-        let count = match written {
-            Ok(count) => count,
-            Err(e) => {
-                let _ = std::fs::remove_file(&partial);
-                return Err(e.into());
-            }
-        };
-        std::fs::rename(&partial, path).map_err(write_error)?;
+        // No half-written file where a good one was, whatever fails.
+        let mut file = crate::atomic_file::AtomicFile::create(path).map_err(write_error)?;
+        let count = export(self.store(), format, &mut file)?;
+        file.commit().map_err(write_error)?;
         eprintln!("wrote {count} statements to {}", path.display());
         Ok(())
     }
