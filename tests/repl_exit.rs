@@ -5,9 +5,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 #[test]
 fn scripts_with_a_megabyte_query_always_exit_with_their_status() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -17,25 +14,9 @@ fn scripts_with_a_megabyte_query_always_exit_with_their_status() {
         "ASK {{ ?c rk:rank 1 }};\nSELECT (STRLEN(\"{big_literal}\") AS ?n) WHERE {{}};\nASK {{ ?c rk:rank 2 }};\n"
     );
     for run in 0..20 {
-        let mut child = Command::new(common::BIN)
-            .current_dir(common::repo())
-            .env_remove("REFORMKG_STORE")
-            .env("REFORMKG_HISTORY", "")
-            .arg("--store")
-            .arg(&store)
-            .args(["repl"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(script.as_bytes())
-            .expect("writes");
-        let output = child.wait_with_output().expect("ends");
+        let mut repl = common::reformkg_at(&store);
+        repl.arg("repl");
+        let output = common::feed(repl, script.as_bytes());
         let out = common::stdout(&output);
         let err = common::stderr(&output);
         assert_eq!(output.status.code(), Some(0), "run {run}: {err}");

@@ -63,20 +63,8 @@ impl Fixture {
 }
 
 /// Runs `command` with `script` on its stdin.
-fn feed(mut command: Command, script: &str) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn reformkg repl");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("write the script");
-    child.wait_with_output().expect("wait for the REPL")
+fn feed(command: Command, script: &str) -> Output {
+    common::feed(command, script.as_bytes())
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -284,11 +284,7 @@ fn forty_readers_during_a_build_all_answer_and_corrupt_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = common::build_seed(dir.path());
     let inputs = copies_of_the_seed(dir.path(), 30);
-    let mut build = Command::new(BIN)
-        .current_dir(common::repo())
-        .env_remove("REFORMKG_STORE")
-        .arg("--store")
-        .arg(&store)
+    let mut build = common::reformkg_at(&store)
         .arg("build")
         .arg(&inputs)
         .stdout(Stdio::null())
@@ -299,11 +295,7 @@ fn forty_readers_during_a_build_all_answer_and_corrupt_nothing() {
     for _ in 0..40 {
         let readers: Vec<Child> = (0..2)
             .map(|_| {
-                Command::new(BIN)
-                    .current_dir(common::repo())
-                    .env_remove("REFORMKG_STORE")
-                    .arg("--store")
-                    .arg(&store)
+                common::reformkg_at(&store)
                     .args(["query", "--format", "csv", CASES])
                     .stdout(Stdio::piped())
                     .stderr(Stdio::piped())
@@ -404,11 +396,7 @@ fn a_second_writer_is_refused_and_never_touches_the_first_ones_scratch() {
     let inputs = copies_of_the_seed(dir.path(), 20);
     let builds: Vec<Child> = (0..2)
         .map(|_| {
-            Command::new(BIN)
-                .current_dir(common::repo())
-                .env_remove("REFORMKG_STORE")
-                .arg("--store")
-                .arg(&store)
+            common::reformkg_at(&store)
                 .arg("build")
                 .arg(&inputs)
                 .stdout(Stdio::null())
@@ -437,12 +425,7 @@ struct Repl {
 
 impl Repl {
     fn start(store: &Path) -> Self {
-        let mut child = Command::new(BIN)
-            .current_dir(common::repo())
-            .env_remove("REFORMKG_STORE")
-            .env("REFORMKG_HISTORY", "")
-            .arg("--store")
-            .arg(store)
+        let mut child = common::reformkg_at(store)
             .arg("repl")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -632,25 +615,9 @@ fn deep_nesting_and_endless_queries_end_with_an_error_not_a_crash() {
     }
     script.push_str(&format!("{CARTESIAN_COUNT};\n"));
     script.push_str("ASK { ?c rk:rank 20 };\n");
-    let mut child = Command::new(BIN)
-        .current_dir(common::repo())
-        .env_remove("REFORMKG_STORE")
-        .env("REFORMKG_HISTORY", "")
-        .arg("--store")
-        .arg(&store)
-        .arg("repl")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("writes");
-    let output = child.wait_with_output().expect("ends");
+    let mut repl = common::reformkg_at(&store);
+    repl.arg("repl");
+    let output = common::feed(repl, script.as_bytes());
     let out = stdout(&output);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
@@ -675,11 +642,7 @@ fn every_command_writing_to_a_closed_pipe_exits_quietly() {
         vec!["export", "--format", "ntriples"],
     ];
     for args in commands {
-        let mut child = Command::new(BIN)
-            .current_dir(common::repo())
-            .env_remove("REFORMKG_STORE")
-            .arg("--store")
-            .arg(&store)
+        let mut child = common::reformkg_at(&store)
             .args(&args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -692,12 +655,7 @@ fn every_command_writing_to_a_closed_pipe_exits_quietly() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(output.status.code(), Some(0), "{args:?}: {err}");
     }
-    let mut child = Command::new(BIN)
-        .current_dir(common::repo())
-        .env_remove("REFORMKG_STORE")
-        .env("REFORMKG_HISTORY", "")
-        .arg("--store")
-        .arg(&store)
+    let mut child = common::reformkg_at(&store)
         .arg("repl")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -722,28 +680,12 @@ fn every_command_writing_to_a_closed_pipe_exits_quietly() {
 fn invalid_utf8_on_stdin_is_one_failed_line_not_the_end_of_the_script() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = common::build_seed(dir.path());
-    let mut child = Command::new(BIN)
-        .current_dir(common::repo())
-        .env_remove("REFORMKG_STORE")
-        .env("REFORMKG_HISTORY", "")
-        .arg("--store")
-        .arg(&store)
-        .arg("repl")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
     let mut script = b"ASK { ?c rk:rank 1 };\n".to_vec();
     script.extend_from_slice(b"ASK { ?c rk:rank \xff\xfe };\n");
     script.extend_from_slice(b"ASK { ?c rk:rank 2 };\n");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(&script)
-        .expect("writes");
-    let output = child.wait_with_output().expect("ends");
+    let mut repl = common::reformkg_at(&store);
+    repl.arg("repl");
+    let output = common::feed(repl, &script);
     assert_eq!(
         stdout(&output).matches("true").count(),
         2,
@@ -776,12 +718,12 @@ fn a_build_killed_while_loading_or_stopped_by_a_signal_leaves_the_old_store() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = common::build_seed(dir.path());
     let inputs = copies_of_the_seed(dir.path(), 30);
-    for signal in ["KILL", "TERM", "INT"] {
-        let mut build = Command::new(BIN)
-            .current_dir(common::repo())
-            .env_remove("REFORMKG_STORE")
-            .arg("--store")
-            .arg(&store)
+    for (signal, number) in [
+        ("KILL", libc::SIGKILL),
+        ("TERM", libc::SIGTERM),
+        ("INT", libc::SIGINT),
+    ] {
+        let mut build = common::reformkg_at(&store)
             .arg("build")
             .arg(&inputs)
             .stdout(Stdio::null())
@@ -804,11 +746,10 @@ fn a_build_killed_while_loading_or_stopped_by_a_signal_leaves_the_old_store() {
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        let killed = Command::new("kill")
-            .args([&format!("-{signal}"), &build.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(killed.success());
+        let pid = libc::pid_t::try_from(build.id()).expect("a pid");
+        // SAFETY: sends a signal to our own child, which has not been
+        // waited for, so the pid is still its own.
+        assert_eq!(unsafe { libc::kill(pid, number) }, 0);
         let status = build.wait().expect("ends");
         if status.success() {
             // It finished before the signal landed: nothing to check.

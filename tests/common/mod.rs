@@ -84,3 +84,31 @@ pub fn solutions(
         other => panic!("expected solutions, got {other:?}"),
     }
 }
+
+/// `reformkg --store STORE` from the repository root, with no history file
+/// and no `REFORMKG_STORE` from the environment; add the subcommand.
+pub fn reformkg_at(store: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(repo())
+        .env_remove("REFORMKG_STORE")
+        .env("REFORMKG_HISTORY", "")
+        .arg("--store")
+        .arg(store);
+    command
+}
+
+/// Runs `command` with `input` on its stdin and collects its output.
+pub fn feed(mut command: Command, input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the reformkg binary starts");
+    // A command that exits early closes its stdin; that is its business.
+    let _ = child.stdin.take().expect("stdin").write_all(input);
+    child.wait_with_output().expect("the reformkg binary ends")
+}
