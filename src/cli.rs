@@ -3,10 +3,13 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use oxigraph::sparql::CancellationToken;
-use reformkg::atomic_file::AtomicFile;
-use reformkg::export::{export, ExportFormat};
+use reformkg::present::export::{export, ExportFormat};
+use reformkg::present::format::{stream_solutions, write_answer, OutputFormat};
+use reformkg::present::table::TableOptions;
+use reformkg::saved;
+use reformkg::store::atomic_file::AtomicFile;
 use reformkg::pipeline::{self, resource_dir, BuildReport};
-use reformkg::query::{self, OutputFormat, Prefixes, QueryError, Statement, TableOptions};
+use reformkg::store::sparql::{self, Prefixes, QueryError, Statement};
 use reformkg::store;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -56,7 +59,7 @@ pub enum Command {
         #[arg(long, env = "REFORMKG_QUERIES")]
         queries: Option<PathBuf>,
         /// Stop the query after this many seconds (0: no limit).
-        #[arg(long, value_name = "SECS", default_value_t = query::DEFAULT_TIMEOUT.as_secs())]
+        #[arg(long, value_name = "SECS", default_value_t = sparql::DEFAULT_TIMEOUT.as_secs())]
         timeout: u64,
         /// At most this many rows (or triples) are read for a table or a graph; csv, tsv,
         /// json and xml stream every row (0: no limit).
@@ -70,7 +73,7 @@ pub enum Command {
         #[arg(long, env = "REFORMKG_ONTOLOGY")]
         ontology: Option<PathBuf>,
         /// The starting `.timeout`, in seconds (0: no limit).
-        #[arg(long, value_name = "SECS", default_value_t = query::DEFAULT_TIMEOUT.as_secs())]
+        #[arg(long, value_name = "SECS", default_value_t = sparql::DEFAULT_TIMEOUT.as_secs())]
         timeout: u64,
     },
     /// Write the whole graph in an RDF format.
@@ -175,7 +178,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             max_rows,
         } => {
             let queries_dir = resource_dir(queries.as_deref(), "queries");
-            let text = query::resolve_query_text(sparql.as_deref(), file.as_deref(), &queries_dir)?;
+            let text = saved::resolve_query_text(sparql.as_deref(), file.as_deref(), &queries_dir)?;
             let limits = QueryLimits {
                 timeout: (timeout > 0).then(|| Duration::from_secs(timeout)),
                 max_rows: (max_rows > 0).then_some(max_rows),
@@ -323,7 +326,7 @@ fn run_query(
     // under the time limit.
     with_deadline(limits.timeout, token, move || {
         let prefixes = Prefixes::default();
-        match query::parse(&text, &prefixes, Some(worker_token.clone()))? {
+        match sparql::parse(&text, &prefixes, Some(worker_token.clone()))? {
             Statement::Update(update) => apply_update(&store_dir, update),
             Statement::Query(prepared) => {
                 let snapshot = store::open(&store_dir)?;
@@ -371,19 +374,19 @@ fn answer_query(
         .execute()
         .map_err(QueryError::from)?;
     if streams && matches!(results, oxigraph::sparql::QueryResults::Solutions(_)) {
-        query::stream_solutions(results, format, Some(token), &mut out)?;
+        stream_solutions(results, format, Some(token), &mut out)?;
         out.flush()?;
         return Ok(());
     }
-    let limits = query::Limits {
+    let limits = sparql::Limits {
         max_rows: limits.max_rows,
     };
-    let timed = query::read_answer(results, Some(token.clone()), limits, started)?;
+    let timed = sparql::read_answer(results, Some(token.clone()), limits, started)?;
     let options = TableOptions {
         width,
         ..TableOptions::default()
     };
-    query::write_answer(&timed.answer, format, &prefixes, &options, &mut out)?;
+    write_answer(&timed.answer, format, &prefixes, &options, &mut out)?;
     out.flush()?;
     if timed.truncated {
         eprintln!(
@@ -405,7 +408,7 @@ fn with_deadline<T: Send + 'static>(
     let (sender, receiver) = std::sync::mpsc::channel();
     let worker = std::thread::Builder::new()
         .name("sparql".to_owned())
-        .stack_size(query::STACK_SIZE)
+        .stack_size(sparql::STACK_SIZE)
         .spawn(move || {
             let _ = sender.send(work());
         })
@@ -502,7 +505,7 @@ fn run_suggest(
 
 fn run_stats(store_dir: &Path) -> Result<ExitCode> {
     let store = store::open(store_dir)?;
-    let stats = query::stats(&store)?;
+    let stats = reformkg::stats::stats(&store)?;
     write_stdout(&format!("{stats}\n"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,26 +2,29 @@
 //! (优化营商环境 案例) into an RDF knowledge graph kept in an embedded
 //! Oxigraph store.
 //!
-//! The pipeline runs in one direction, one module a stage:
+//! The pipeline runs in one direction, one crate a stage; this crate is the
+//! application on top: the build that strings the stages together, the
+//! REPL, saved questions, `stats` and `lexicon suggest`.
 //!
 //! ```text
-//! corpus ─▶ lexicon ─▶ extract ─▶ graph ─▶ store ─┬─ query ─ repl
-//!                                                  ├─ diagram
-//!                                                  └─ export
+//! corpus ─▶ lexicon ─▶ extract ─▶ graph ─▶ store ─▶ present ─▶ diagram
+//!    (vocab: the IRI scheme, below all but corpus)          └──▶ reformkg (cli, repl)
 //! ```
 //!
-//! A stage only uses the stages before it. See `ARCHITECTURE.md`.
+//! The stage crates are re-exported under their stage names, so that
+//! `reformkg::corpus` is `reformkg_corpus`. See `ARCHITECTURE.md`.
 
-pub mod atomic_file;
-pub mod corpus;
-pub mod diagram;
-pub mod export;
-pub mod extract;
-pub mod graph;
-pub mod lexicon;
+pub use reformkg_corpus as corpus;
+pub use reformkg_diagram as diagram;
+pub use reformkg_extract as extract;
+pub use reformkg_graph as graph;
+pub use reformkg_lexicon as lexicon;
+pub use reformkg_present as present;
+pub use reformkg_store as store;
+pub use reformkg_vocab as vocab;
+
 pub mod pipeline;
-pub mod query;
 pub mod repl;
-pub mod store;
+pub mod saved;
+pub mod stats;
 pub mod suggest;
-pub mod vocab;

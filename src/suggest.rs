@@ -19,8 +19,8 @@
 
 use crate::corpus::{self, CorpusError};
 use crate::lexicon::Lexicon;
-use crate::query::{self, Answer, Prefixes, QueryError};
-use crate::vocab::{compact, encode_local, id_ns};
+use crate::store::sparql::{self, Answer, Prefixes, QueryError};
+use reformkg_vocab::{compact, encode_local, id_ns};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
@@ -80,7 +80,7 @@ static CITED_TITLE: LazyLock<Regex> =
 
 /// The case texts of a built store.
 pub fn case_texts_from_store(store: &Store) -> Result<Vec<CaseText>, SuggestError> {
-    let answer = query::run(
+    let answer = sparql::run(
         store,
         "SELECT ?case ?text WHERE { ?case a rk:Case ; rk:text ?text } ORDER BY ?case",
         &Prefixes::default(),

@@ -1,8 +1,8 @@
 //! Dot-commands: `.help`, `.mode csv`, `.run NAME var=value` …, parsed
 //! into [`Command`] before anything runs.
 
-use crate::export::ExportFormat;
-use crate::query::OutputFormat;
+use crate::present::export::ExportFormat;
+use crate::present::format::OutputFormat;
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! label, dot-commands, saved query names and file names.
 
 use super::command::COMMANDS;
-use crate::query::{self, Answer, Prefixes, QueryError};
+use crate::store::sparql::{self, Answer, Prefixes, QueryError};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
@@ -161,7 +161,7 @@ impl Vocabulary {
     pub fn load(store: &Store) -> Result<Self, QueryError> {
         let prefixes = Prefixes::default();
         let rows = |sparql: &str| -> Result<Vec<Vec<String>>, QueryError> {
-            let Answer::Solutions { rows, .. } = query::run(store, sparql, &prefixes, None)?.answer
+            let Answer::Solutions { rows, .. } = sparql::run(store, sparql, &prefixes, None)?.answer
             else {
                 return Ok(Vec::new());
             };
@@ -466,7 +466,7 @@ impl Completer for ReplHelper {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::{ID, RK, SKOS};
+    use reformkg_vocab::{ID, RK, SKOS};
 
     fn helper() -> ReplHelper {
         let mechanism = format!("{ID}mechanism/notification-commitment");

@@ -5,7 +5,7 @@
 use super::command::LabelMode;
 use super::session::ReplError;
 use super::text::{self, DefaultValue};
-use crate::query::{self, Answer, Prefixes};
+use crate::store::sparql::{self, Answer, Prefixes};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::store::Store;
@@ -136,7 +136,7 @@ impl Lookup<'_> {
     }
 
     fn rows(&self, sparql: &str) -> Result<Vec<Vec<Option<Term>>>, ReplError> {
-        match query::run(self.store, sparql, &Prefixes::default(), None)?.answer {
+        match sparql::run(self.store, sparql, &Prefixes::default(), None)?.answer {
             Answer::Solutions { rows, .. } => Ok(rows),
             _ => Ok(Vec::new()),
         }
@@ -332,7 +332,7 @@ enum Given {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::{ID, RK, SKOS};
+    use reformkg_vocab::{ID, RK, SKOS};
     use oxigraph::io::RdfFormat;
 
     /// Two concepts: one with labels in two languages and an alternative

@@ -16,7 +16,7 @@ pub mod lookup;
 pub mod session;
 pub mod text;
 
-use crate::query;
+use crate::saved;
 use crate::store::{self, StoreError};
 use complete::{ReplHelper, SharedVocabulary};
 use rustyline::error::ReadlineError;
@@ -216,7 +216,7 @@ fn editor(
         .max_history_size(10_000)?
         .build();
     let mut editor = Editor::with_config(config)?;
-    let saved = query::saved_queries(session.queries_dir())
+    let saved = saved::saved_queries(session.queries_dir())
         .into_iter()
         .map(|q| q.name)
         .collect();

@@ -8,10 +8,12 @@ use super::command::{self, Command, CommandError, LabelMode};
 use super::lookup::Lookup;
 use super::text::{self, BindError, Complete, StatementBuffer};
 use crate::diagram::{self, DiagramError, Lang};
-use crate::export::{export, ExportError, ExportFormat};
-use crate::query::{
-    self, Answer, Limits, OutputFormat, Prefixes, QueryError, Statement, TableOptions, Timed,
-};
+use crate::present::export::{export, ExportError, ExportFormat};
+use crate::present::format::{write_answer, OutputFormat};
+use crate::present::table::TableOptions;
+use crate::saved;
+use crate::stats::stats;
+use crate::store::sparql::{self, Answer, Limits, Prefixes, QueryError, Statement, Timed};
 use crate::store::{self, Snapshot, StoreError, UpdateError};
 use oxigraph::model::NamedNode;
 use oxigraph::sparql::{CancellationToken, SparqlEvaluator};
@@ -485,7 +487,7 @@ impl Session {
         );
         let worker = std::thread::Builder::new()
             .name("sparql".to_owned())
-            .stack_size(query::STACK_SIZE)
+            .stack_size(sparql::STACK_SIZE)
             .spawn(move || {
                 // The receiver is gone only when the REPL gave up waiting.
                 let _ = sender.send(work(&snapshot, &text, &prefixes, token));
@@ -571,7 +573,7 @@ impl Session {
             ..TableOptions::default()
         };
         let prefixes = self.prefixes.clone();
-        self.write_results(|out| query::write_answer(&answer, format, &prefixes, &options, out))?;
+        self.write_results(|out| write_answer(&answer, format, &prefixes, &options, out))?;
         eprintln!("{}", self.footer(timed, format));
         if timed.answer == Answer::Updated && !self.told_about_build {
             self.told_about_build = true;
@@ -673,7 +675,7 @@ impl Session {
             Command::Labels(Some(mode)) => self.settings.labels = mode,
             Command::Lang(None) => eprintln!("lang {}", self.settings.lang),
             Command::Lang(Some(lang)) => self.settings.lang = lang,
-            Command::Stats => println!("{}", query::stats(self.store())?),
+            Command::Stats => println!("{}", stats(self.store())?),
             Command::Export { format, path } => self.export_to(format, &path)?,
             Command::Read(path) => return self.read(&path),
             Command::Diagram(path) => self.draw_last_answer(&path)?,
@@ -695,7 +697,7 @@ impl Session {
     }
 
     fn print_queries(&self) {
-        let saved = query::saved_queries(&self.queries_dir);
+        let saved = saved::saved_queries(&self.queries_dir);
         if saved.is_empty() {
             eprintln!("no saved queries in {}", self.queries_dir.display());
         }
@@ -787,12 +789,12 @@ impl Session {
 
     /// `.run NAME var=value …`: the saved query with its variables bound.
     fn run_saved(&mut self, name: &str, bindings: &[(String, String)]) -> Result<(), ReplError> {
-        if !query::is_query_name(name) {
+        if !saved::is_query_name(name) {
             return Err(ReplError::Binding(format!(
                 "{name} is not a saved query name (.queries lists them)"
             )));
         }
-        let path = query::saved_query_path(&self.queries_dir, name);
+        let path = saved::saved_query_path(&self.queries_dir, name);
         let mut sparql = std::fs::read_to_string(&path).map_err(|_| QueryError::NoSavedQuery {
             name: name.to_owned(),
             path: path.display().to_string(),
@@ -873,9 +875,9 @@ fn work(
     let limits = Limits {
         max_rows: Some(HELD_ROWS),
     };
-    match query::parse(sparql, prefixes, Some(token.clone()))? {
+    match sparql::parse(sparql, prefixes, Some(token.clone()))? {
         Statement::Query(prepared) => Ok(Worked {
-            timed: query::execute_query(snapshot.store(), prepared, Some(token), limits, started)?,
+            timed: sparql::execute_query(snapshot.store(), prepared, Some(token), limits, started)?,
             published: None,
         }),
         Statement::Update(update) => {

@@ -3,7 +3,7 @@
 //! collections they come from.
 
 use super::DiagramError;
-use crate::query::{self, Answer, Prefixes, QueryError};
+use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
 use petgraph::graph::{NodeIndex, UnGraph};
@@ -257,7 +257,7 @@ pub fn short_iri(iri: &str) -> String {
 /// The rows of a SELECT, sorted, so that whatever is built from them does
 /// not depend on the store's result order.
 pub(crate) fn select(store: &Store, sparql: &str) -> Result<Vec<Vec<Option<Term>>>, QueryError> {
-    match query::run(store, sparql, &Prefixes::default(), None)?.answer {
+    match sparql::run(store, sparql, &Prefixes::default(), None)?.answer {
         Answer::Solutions { mut rows, .. } => {
             rows.sort_by_cached_key(|row| {
                 row.iter()

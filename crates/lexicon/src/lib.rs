@@ -7,9 +7,10 @@
 //! triples are loaded into the store beside the extracted facts, so queries
 //! can use labels and `skos:broader` families.
 
-use crate::vocab::{rk, term, RDF, RDFS, SKOS};
-use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{BlankNode, NamedNode, NamedOrBlankNode, Quad, Term};
+pub use reformkg_vocab::local_name;
+use reformkg_vocab::{rk, term, RDF, RDFS, SKOS};
+use oxrdfio::{RdfFormat, RdfParser};
+use oxrdf::{BlankNode, NamedNode, NamedOrBlankNode, Quad, Term};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -29,11 +30,6 @@ impl Concept {
     pub fn local_name(&self) -> &str {
         local_name(&self.iri)
     }
-}
-
-/// The last path or fragment segment of an IRI.
-pub fn local_name(iri: &str) -> &str {
-    iri.rsplit(['/', '#']).next().unwrap_or(iri)
 }
 
 #[derive(Debug, Clone)]

@@ -28,8 +28,8 @@ mod text;
 
 pub use quantities::scale_decimal;
 
-use crate::corpus::Case;
-use crate::lexicon::Lexicon;
+use reformkg_corpus::Case;
+use reformkg_lexicon::Lexicon;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use quantities::QuantityReader;
 use std::collections::BTreeSet;
@@ -315,14 +315,14 @@ fn push_evidence(list: &mut Vec<Evidence>, text: &TextIndex, at: usize) {
 
 #[cfg(test)]
 mod tests {
-    use crate::corpus::Case;
-    use crate::lexicon::Lexicon;
+    use reformkg_corpus::Case;
+    use reformkg_lexicon::Lexicon;
     use std::path::Path;
 
     /// The project's own vocabulary: extraction rules are data, so the
     /// tests exercise them through the real ontology.
     pub(super) fn lexicon() -> Lexicon {
-        Lexicon::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology"))
+        Lexicon::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ontology"))
             .expect("the ontology loads")
     }
 
@@ -409,7 +409,7 @@ mod tests {
         let lexicon = lexicon();
         let extractor = super::Extractor::new(&lexicon).expect("matcher builds");
         let seed = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/shanghai-2023-district-cases.txt"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds/shanghai-2023-district-cases.txt"),
         )
         .expect("the seed reads");
         let chars: Vec<char> = seed.chars().collect();

@@ -4,12 +4,13 @@
 
 use super::dot::{self, attr, edge, node, subgraph, wrap};
 use super::kinds::palette_colour;
-use super::labels::{Labels, Lang};
+use reformkg_present::labels::{Labels, Lang};
 use super::model::{iri_at, select};
 use super::render::{Diagram, Engine};
 use super::DiagramError;
-use crate::query::{self, Answer, Prefixes, QueryError};
-use crate::vocab::{DCT, RDF, RDFS, RK, SKOS};
+use reformkg_present::table::truncate;
+use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
+use reformkg_vocab::{DCT, RDF, RDFS, RK, SKOS};
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 use oxigraph::sparql::SparqlEvaluator;
 use oxigraph::store::Store;
@@ -35,7 +36,7 @@ pub(super) fn from_query(
     labels: &Labels,
 ) -> Result<Diagram, DiagramError> {
     refuse_updates(sparql)?;
-    let answer = query::run(store, sparql, &Prefixes::default(), None)?.answer;
+    let answer = sparql::run(store, sparql, &Prefixes::default(), None)?.answer;
     draw_answer(store, &answer, labels.clone())
 }
 
@@ -168,7 +169,7 @@ fn resource_node(
     let mut literals = resource.literals.clone();
     literals.sort();
     for (p, value) in literals.iter().take(MAX_LITERAL_LINES) {
-        let value = query::truncate(
+        let value = truncate(
             &value.split_whitespace().collect::<Vec<_>>().join(" "),
             LITERAL_WIDTH,
         );

@@ -4,7 +4,8 @@
 //! Output is deterministic (quads sorted) so that exports diff well in git,
 //! and Turtle/TriG declare only the prefixes they use.
 
-use crate::query::{used_prefixes, Prefixes};
+use crate::format::used_prefixes;
+use reformkg_store::sparql::Prefixes;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Quad, Triple};
 use oxigraph::store::{StorageError, Store};

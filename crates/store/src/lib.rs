@@ -29,6 +29,10 @@
 //!   fails at once with a clear message and never touches the first's
 //!   scratch. Locks die with their process, so kill -9 leaves none behind.
 
+
+pub mod atomic_file;
+pub mod sparql;
+
 use oxigraph::model::Quad;
 use oxigraph::store::{StorageError, Store};
 use std::fs::{File, OpenOptions, TryLockError};

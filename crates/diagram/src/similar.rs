@@ -2,7 +2,7 @@
 //! similarity of their mechanisms, with the mechanisms they share.
 
 use super::analysis::similar_cases;
-use super::labels::{Labels, Lang};
+use reformkg_present::labels::{Labels, Lang};
 use super::model::{short_iri, ReformGraph};
 use super::DiagramError;
 use comfy_table::{presets, ContentArrangement, Table};
@@ -104,7 +104,7 @@ impl std::fmt::Display for Similar {
         for s in &self.similar {
             table.add_row([
                 rank_text(s.rank),
-                crate::query::truncate(&s.title, 40),
+                reformkg_present::table::truncate(&s.title, 40),
                 s.district.clone().unwrap_or_default(),
                 s.shared.len().to_string(),
                 format!("{:.3}", s.jaccard),

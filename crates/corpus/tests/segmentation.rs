@@ -3,10 +3,13 @@
 //! (its table of contents and the last line of every case body), not taken
 //! from the program.
 
-use reformkg::corpus::{parse_collection, read_collection, CorpusError};
+use reformkg_corpus::{parse_collection, read_collection, CorpusError};
 use std::path::Path;
 
-const SEED: &str = "seeds/shanghai-2023-district-cases.txt";
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../seeds/shanghai-2023-district-cases.txt"
+);
 
 /// (rank, district, title) as the seed's table of contents gives them.
 const TOC: [(u32, &str, &str); 20] = [
@@ -108,7 +111,7 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn seed() -> reformkg::corpus::Collection {
+fn seed() -> reformkg_corpus::Collection {
     read_collection(Path::new(SEED)).expect("the seed segments")
 }
 

@@ -24,8 +24,8 @@ use super::text::{
     clause_end, clause_start, ends_with_any, is_han, last_chars, starts_with_any, TextIndex,
 };
 use super::{push_evidence, AgencyFact, AgencyKey, Extractor, LabelMatch, Place, Target};
-use crate::corpus::Case;
-use crate::lexicon::{local_name, Level};
+use reformkg_corpus::Case;
+use reformkg_lexicon::{local_name, Level};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -618,7 +618,7 @@ pub(super) fn title_end(case: &Case) -> usize {
 mod tests {
     use super::super::tests::{case, lexicon};
     use super::super::{AgencyKey, Extractor, Place};
-    use crate::lexicon::Lexicon;
+    use reformkg_lexicon::Lexicon;
 
     /// (label, lead) of each agency of a one-case text: place name + type
     /// prefLabel for typed bodies, the prefLabel for named ones.
@@ -786,7 +786,7 @@ mod tests {
     /// the suffix inside the place name once sliced the text backwards.
     #[test]
     fn a_place_label_running_past_a_suffix_does_not_panic() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ontology");
         let mut sources: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
             .expect("ontology")
             .filter_map(|e| e.ok().map(|e| e.path()))

@@ -18,7 +18,7 @@
 use super::mechanisms::MechanismMention;
 use super::text::{clause_end, clause_start, ends_with_any, first_chars, last_chars, TextIndex};
 use super::{ExtractError, OutcomeFact};
-use crate::lexicon::{Lexicon, Unit};
+use reformkg_lexicon::{Lexicon, Unit};
 use regex::{Captures, Regex};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -515,7 +515,7 @@ fn alternation<'a>(words: impl IntoIterator<Item = &'a String>) -> String {
 
 fn qualifiers<'a>(
     lexicon: &'a Lexicon,
-    wanted: impl Fn(&crate::lexicon::Qualifier) -> bool + 'a,
+    wanted: impl Fn(&reformkg_lexicon::Qualifier) -> bool + 'a,
 ) -> impl Iterator<Item = &'a String> + 'a {
     lexicon
         .qualifiers

@@ -16,18 +16,17 @@ pub mod community;
 mod dot;
 mod generic;
 mod kinds;
-pub mod labels;
 pub mod model;
 pub mod render;
 mod similar;
 
 pub use generic::from_answer;
-pub use labels::{Labels, Lang};
+pub use reformkg_present::labels::{Labels, Lang};
 pub use model::{NodeKind, ReformGraph};
 pub use render::{Diagram, Engine, Written};
 pub use similar::{similar, Similar};
 
-use crate::query::QueryError;
+use reformkg_store::sparql::QueryError;
 use oxigraph::store::Store;
 
 #[derive(Debug, thiserror::Error)]

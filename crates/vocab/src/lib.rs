@@ -1,9 +1,12 @@
-//! IRIs of the public vocabulary (DESIGN.md, "Public vocabulary").
+//! The IRI scheme of reformkg: the namespaces of the public vocabulary,
+//! the prefix table every query, export and table uses, and how IRIs are
+//! shortened and minted (see `docs/vocabulary.md`).
 //!
 //! Only namespaces and term names live here; every Chinese or English label
-//! lives in `ontology/*.ttl`.
+//! lives in `ontology/*.ttl`. This crate knows no document, no store and no
+//! lexicon.
 
-use oxigraph::model::NamedNode;
+use oxrdf::NamedNode;
 
 /// The reformkg ontology namespace (`rk:`).
 pub const RK: &str = "https://w3id.org/reformkg/ontology#";
@@ -79,6 +82,11 @@ pub fn encode_local(local: &str) -> String {
         }
     }
     encoded
+}
+
+/// The last path or fragment segment of an IRI.
+pub fn local_name(iri: &str) -> &str {
+    iri.rsplit(['/', '#']).next().unwrap_or(iri)
 }
 
 /// Shortens an IRI to `prefix:local` when a known prefix covers it and the

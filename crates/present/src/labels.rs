@@ -3,9 +3,9 @@
 //! language, then untagged or other-language labels, then the IRI's local
 //! name.
 
-use crate::lexicon::local_name;
-use crate::query::{self, Answer, Prefixes, QueryError};
-use crate::vocab::RK;
+use reformkg_vocab::local_name;
+use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
+use reformkg_vocab::RK;
 use oxigraph::model::Term;
 use oxigraph::store::Store;
 use std::collections::HashMap;
@@ -57,7 +57,7 @@ impl Labels {
     pub fn load(store: &Store, lang: Lang) -> Result<Self, QueryError> {
         let mut labels = Labels::empty(lang);
         let Answer::Solutions { rows, .. } =
-            query::run(store, LABELS, &Prefixes::default(), None)?.answer
+            sparql::run(store, LABELS, &Prefixes::default(), None)?.answer
         else {
             return Ok(labels);
         };

@@ -203,13 +203,13 @@ fn run_graphviz(args: &[String], text: &str) -> Result<String, GraphvizRun> {
 }
 
 /// The hidden sibling `dot -o` writes to before the rename into place, so a
-/// failed render leaves the old file (see [`crate::atomic_file`]).
+/// failed render leaves the old file (see [`reformkg_store::atomic_file`]).
 fn partial_path(path: &Path) -> PathBuf {
-    crate::atomic_file::partial_path(path)
+    reformkg_store::atomic_file::partial_path(path)
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DiagramError> {
-    crate::atomic_file::write(path, bytes).map_err(|source| io_error(path, source))
+    reformkg_store::atomic_file::write(path, bytes).map_err(|source| io_error(path, source))
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> DiagramError {

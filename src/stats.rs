@@ -1,0 +1,77 @@
+//! `reformkg stats`: how many statements, resources per class, and the
+//! mechanisms most cases use.
+
+use comfy_table::{presets, Table};
+use oxigraph::model::Term;
+use oxigraph::store::Store;
+use crate::present::table::display_term;
+use crate::store::sparql::{run, Answer, Prefixes, QueryError};
+
+/// What `reformkg stats` shows: statements, resources per class, and the
+/// mechanisms used by most cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    pub statements: usize,
+    pub classes: Vec<(String, usize)>,
+    pub top_mechanisms: Vec<(String, usize)>,
+}
+
+const CLASS_COUNTS: &str = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  VALUES ?class { rk:CaseCollection rk:Case rk:District rk:Agency rk:AgencyType rk:Mechanism
+                  rk:PolicyDocument rk:Outcome rk:Mention }
+  OPTIONAL { ?s a ?class }
+} GROUP BY ?class";
+
+const TOP_MECHANISMS: &str = "SELECT ?label (COUNT(DISTINCT ?case) AS ?cases) WHERE {
+  ?case rk:usesMechanism ?m .
+  ?m skos:prefLabel ?label FILTER(lang(?label) = \"zh\")
+} GROUP BY ?m ?label ORDER BY DESC(?cases) ?label LIMIT 10";
+
+/// Reads the numbers for [`Stats`] from a store.
+pub fn stats(store: &Store) -> Result<Stats, QueryError> {
+    let prefixes = Prefixes::default();
+    let pairs = |sparql: &str| -> Result<Vec<(String, usize)>, QueryError> {
+        let Answer::Solutions { rows, .. } = run(store, sparql, &prefixes, None)?.answer else {
+            return Ok(Vec::new());
+        };
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let name = display_term(row.first()?.as_ref()?, &prefixes);
+                let count = match row.get(1)?.as_ref()? {
+                    Term::Literal(l) => l.value().parse().ok()?,
+                    _ => return None,
+                };
+                Some((name, count))
+            })
+            .collect())
+    };
+    let mut classes = pairs(CLASS_COUNTS)?;
+    classes.sort();
+    Ok(Stats {
+        statements: store.len()?,
+        classes,
+        top_mechanisms: pairs(TOP_MECHANISMS)?,
+    })
+}
+
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} statements", self.statements)?;
+        let mut classes = Table::new();
+        classes.load_preset(presets::UTF8_FULL_CONDENSED);
+        classes.set_header(["class", "resources"]);
+        for (class, n) in &self.classes {
+            classes.add_row([class.clone(), n.to_string()]);
+        }
+        writeln!(f, "{classes}")?;
+        let mut top = Table::new();
+        top.load_preset(presets::UTF8_FULL_CONDENSED);
+        top.set_header(["mechanism", "cases"]);
+        for (label, n) in &self.top_mechanisms {
+            top.add_row([label.clone(), n.to_string()]);
+        }
+        write!(f, "{top}")
+    }
+}
+
