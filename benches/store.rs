@@ -5,8 +5,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use reformkg::lexicon::Lexicon;
 use reformkg::pipeline::{extract_all, input_files, to_graph, Timings};
-use reformkg::query::{self, Prefixes};
 use reformkg::store;
+use reformkg::store::sparql::{self as query, Prefixes};
 use std::hint::black_box;
 use std::path::Path;
 

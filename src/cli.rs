@@ -3,14 +3,14 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use oxigraph::sparql::CancellationToken;
+use reformkg::pipeline::{self, resource_dir, BuildReport};
 use reformkg::present::export::{export, ExportFormat};
 use reformkg::present::format::{stream_solutions, write_answer, OutputFormat};
 use reformkg::present::table::TableOptions;
 use reformkg::saved;
-use reformkg::store::atomic_file::AtomicFile;
-use reformkg::pipeline::{self, resource_dir, BuildReport};
-use reformkg::store::sparql::{self, Prefixes, QueryError, Statement};
 use reformkg::store;
+use reformkg::store::atomic_file::AtomicFile;
+use reformkg::store::sparql::{self, Prefixes, QueryError, Statement};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -102,7 +102,6 @@ pub fn description_of(text: &str) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,11 @@
 //! `reformkg stats`: how many statements, resources per class, and the
 //! mechanisms most cases use.
 
+use crate::present::table::display_term;
+use crate::store::sparql::{run, Answer, Prefixes, QueryError};
 use comfy_table::{presets, Table};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
-use crate::present::table::display_term;
-use crate::store::sparql::{run, Answer, Prefixes, QueryError};
 
 /// What `reformkg stats` shows: statements, resources per class, and the
 /// mechanisms used by most cases.
@@ -74,4 +74,3 @@ impl std::fmt::Display for Stats {
         write!(f, "{top}")
     }
 }
-

@@ -20,10 +20,10 @@
 use crate::corpus::{self, CorpusError};
 use crate::lexicon::Lexicon;
 use crate::store::sparql::{self, Answer, Prefixes, QueryError};
-use reformkg_vocab::{compact, encode_local, id_ns};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
+use reformkg_vocab::{compact, encode_local, id_ns};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

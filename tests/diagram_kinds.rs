@@ -6,7 +6,7 @@ mod diagram_fixture;
 
 use diagram_fixture::{case, district, mechanism, store, unwrapped, ParsedDot};
 use reformkg::diagram::{self, Diagram, DiagramError, Kind, Lang, Options};
-use reformkg::query::{self, Prefixes};
+use reformkg::store::sparql::{self as query, Prefixes};
 use std::collections::BTreeSet;
 
 fn options(lang: Lang) -> Options {

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use oxigraph::sparql::CancellationToken;
 use oxigraph::store::Store;
-use reformkg::query::{self, Prefixes};
+use reformkg::store::sparql::{self as query, Prefixes};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 

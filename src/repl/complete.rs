@@ -161,7 +161,8 @@ impl Vocabulary {
     pub fn load(store: &Store) -> Result<Self, QueryError> {
         let prefixes = Prefixes::default();
         let rows = |sparql: &str| -> Result<Vec<Vec<String>>, QueryError> {
-            let Answer::Solutions { rows, .. } = sparql::run(store, sparql, &prefixes, None)?.answer
+            let Answer::Solutions { rows, .. } =
+                sparql::run(store, sparql, &prefixes, None)?.answer
             else {
                 return Ok(Vec::new());
             };

@@ -332,8 +332,8 @@ enum Given {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reformkg_vocab::{ID, RK, SKOS};
     use oxigraph::io::RdfFormat;
+    use reformkg_vocab::{ID, RK, SKOS};
 
     /// Two concepts: one with labels in two languages and an alternative
     /// label, one whose label is shared by nobody.

@@ -740,7 +740,7 @@ impl Session {
             source,
         };
         // No half-written file where a good one was, whatever fails.
-        let mut file = crate::atomic_file::AtomicFile::create(path).map_err(write_error)?;
+        let mut file = crate::store::atomic_file::AtomicFile::create(path).map_err(write_error)?;
         let count = export(self.store(), format, &mut file)?;
         file.commit().map_err(write_error)?;
         eprintln!("wrote {count} statements to {}", path.display());

@@ -75,7 +75,7 @@ pub fn solutions(
     store: &oxigraph::store::Store,
     sparql: &str,
 ) -> Vec<Vec<Option<oxigraph::model::Term>>> {
-    use reformkg::query::{self, Answer, Prefixes};
+    use reformkg::store::sparql::{self as query, Answer, Prefixes};
     match query::run(store, sparql, &Prefixes::default(), None)
         .expect("query runs")
         .answer

@@ -4,16 +4,16 @@
 
 use super::dot::{self, attr, edge, node, subgraph, wrap};
 use super::kinds::palette_colour;
-use reformkg_present::labels::{Labels, Lang};
 use super::model::{iri_at, select};
 use super::render::{Diagram, Engine};
 use super::DiagramError;
-use reformkg_present::table::truncate;
-use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
-use reformkg_vocab::{DCT, RDF, RDFS, RK, SKOS};
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 use oxigraph::sparql::SparqlEvaluator;
 use oxigraph::store::Store;
+use reformkg_present::labels::{Labels, Lang};
+use reformkg_present::table::truncate;
+use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
+use reformkg_vocab::{DCT, RDF, RDFS, RK, SKOS};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Literal lines folded into one node before the rest is cut.

@@ -2,13 +2,13 @@
 
 use super::analysis::{self, CasePair};
 use super::dot::{self, attr, edge, node, subgraph, wrap};
-use reformkg_present::labels::Labels;
 use super::model::{iri_at, select, Link, ReformGraph};
 use super::render::{Diagram, Engine};
 use super::{DiagramError, Options};
 use graphviz_rust::dot_structures::{Attribute, Stmt};
 use oxigraph::store::Store;
 use petgraph::graph::NodeIndex;
+use reformkg_present::labels::Labels;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Nodes of one kind stacked in a column of the case diagram before the
@@ -397,7 +397,7 @@ fn case_links(store: &Store, case_iri: &str) -> Result<CaseLinks, DiagramError> 
         let (Some(p), Some(o)) = (iri_at(&row, 0), iri_at(&row, 1)) else {
             continue;
         };
-        let property = reformkg_lexicon::local_name(p).to_owned();
+        let property = reformkg_vocab::local_name(p).to_owned();
         links
             .by_property
             .entry(property)

@@ -21,13 +21,13 @@ pub mod render;
 mod similar;
 
 pub use generic::from_answer;
-pub use reformkg_present::labels::{Labels, Lang};
 pub use model::{NodeKind, ReformGraph};
+pub use reformkg_present::labels::{Labels, Lang};
 pub use render::{Diagram, Engine, Written};
 pub use similar::{similar, Similar};
 
-use reformkg_store::sparql::QueryError;
 use oxigraph::store::Store;
+use reformkg_store::sparql::QueryError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiagramError {

@@ -3,11 +3,11 @@
 //! collections they come from.
 
 use super::DiagramError;
-use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
+use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

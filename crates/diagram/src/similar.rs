@@ -2,12 +2,12 @@
 //! similarity of their mechanisms, with the mechanisms they share.
 
 use super::analysis::similar_cases;
-use reformkg_present::labels::{Labels, Lang};
 use super::model::{short_iri, ReformGraph};
 use super::DiagramError;
 use comfy_table::{presets, ContentArrangement, Table};
 use oxigraph::store::Store;
 use petgraph::graph::NodeIndex;
+use reformkg_present::labels::{Labels, Lang};
 
 /// One case like the asked-for one.
 #[derive(Debug, Clone, PartialEq)]

@@ -28,10 +28,10 @@ mod text;
 
 pub use quantities::scale_decimal;
 
-use reformkg_corpus::Case;
-use reformkg_lexicon::Lexicon;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use quantities::QuantityReader;
+use reformkg_corpus::Case;
+use reformkg_lexicon::Lexicon;
 use std::collections::BTreeSet;
 use text::TextIndex;
 
@@ -409,7 +409,8 @@ mod tests {
         let lexicon = lexicon();
         let extractor = super::Extractor::new(&lexicon).expect("matcher builds");
         let seed = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds/shanghai-2023-district-cases.txt"),
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../seeds/shanghai-2023-district-cases.txt"),
         )
         .expect("the seed reads");
         let chars: Vec<char> = seed.chars().collect();

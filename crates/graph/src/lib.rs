@@ -6,13 +6,13 @@
 //! same input therefore gives the same quads, and [`Graph::sorted_nquads`]
 //! gives byte-identical output across builds.
 
+use oxrdf::{GraphName, Literal, NamedNode, Quad, Term};
 use reformkg_corpus::{Case, Collection};
 use reformkg_extract::{AgencyFact, AgencyKey, CaseFacts, Evidence, Place};
 use reformkg_lexicon::{local_name, Lexicon};
 use reformkg_vocab::{
     encode_local, id_ns, rk, term, DCT, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
 };
-use oxrdf::{GraphName, Literal, NamedNode, Quad, Term};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};

@@ -7,10 +7,10 @@
 //! triples are loaded into the store beside the extracted facts, so queries
 //! can use labels and `skos:broader` families.
 
+use oxrdf::{BlankNode, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxrdfio::{RdfFormat, RdfParser};
 pub use reformkg_vocab::local_name;
 use reformkg_vocab::{rk, term, RDF, RDFS, SKOS};
-use oxrdfio::{RdfFormat, RdfParser};
-use oxrdf::{BlankNode, NamedNode, NamedOrBlankNode, Quad, Term};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 

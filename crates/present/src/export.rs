@@ -5,10 +5,10 @@
 //! and Turtle/TriG declare only the prefixes they use.
 
 use crate::format::used_prefixes;
-use reformkg_store::sparql::Prefixes;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Quad, Triple};
 use oxigraph::store::{StorageError, Store};
+use reformkg_store::sparql::Prefixes;
 use std::io::Write;
 
 /// The formats `reformkg export` writes.

@@ -204,4 +204,3 @@ pub fn used_prefixes<'a, 'p>(
         .filter_map(|(entry, used)| used.then_some(entry))
         .collect()
 }
-

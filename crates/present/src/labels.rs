@@ -3,11 +3,11 @@
 //! language, then untagged or other-language labels, then the IRI's local
 //! name.
 
-use reformkg_vocab::local_name;
-use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
-use reformkg_vocab::RK;
 use oxigraph::model::Term;
 use oxigraph::store::Store;
+use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
+use reformkg_vocab::local_name;
+use reformkg_vocab::RK;
 use std::collections::HashMap;
 
 /// The language labels are picked in.

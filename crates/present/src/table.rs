@@ -91,4 +91,3 @@ pub fn truncate(text: &str, max: usize) -> String {
     out.push('…');
     out
 }
-

@@ -29,7 +29,6 @@
 //!   fails at once with a clear message and never touches the first's
 //!   scratch. Locks die with their process, so kill -9 leaves none behind.
 
-
 pub mod atomic_file;
 pub mod sparql;
 

@@ -86,7 +86,10 @@ impl Prefixes {
 
     /// The one evaluator builder: these prefixes declared, and the
     /// cancellation token attached when there is one.
-    pub fn evaluator(&self, cancel: Option<CancellationToken>) -> Result<SparqlEvaluator, QueryError> {
+    pub fn evaluator(
+        &self,
+        cancel: Option<CancellationToken>,
+    ) -> Result<SparqlEvaluator, QueryError> {
         let mut evaluator = SparqlEvaluator::new();
         for (prefix, namespace) in self.iter() {
             evaluator =
@@ -426,7 +429,6 @@ fn collect(
         }
     })
 }
-
 
 #[cfg(test)]
 mod tests {
