@@ -15,24 +15,20 @@ pub mod table;
 mod tests {
     use super::format::{write_answer, OutputFormat};
     use super::table::{render_table, truncate, TableOptions};
-    use oxigraph::model::{GraphNameRef, Literal, NamedNode, QuadRef};
     use oxigraph::store::Store;
     use reformkg_store::sparql::{run, Answer, Prefixes, QueryError};
     use unicode_width::UnicodeWidthStr;
 
+    /// One case with a Chinese title, written through SPARQL Update.
     fn store_with_one_case() -> Store {
         let store = Store::new().expect("in-memory store");
-        let case = NamedNode::new_unchecked("https://w3id.org/reformkg/id/case/x-1");
-        let title = NamedNode::new_unchecked("http://purl.org/dc/terms/title");
-        let label = Literal::new_language_tagged_literal_unchecked("以法治服务“小切口”", "zh");
-        store
-            .insert(QuadRef::new(
-                &case,
-                &title,
-                &label,
-                GraphNameRef::DefaultGraph,
-            ))
-            .expect("insert");
+        run(
+            &store,
+            "INSERT DATA { case:x-1 dct:title \"以法治服务“小切口”\"@zh }",
+            &Prefixes::default(),
+            None,
+        )
+        .expect("insert");
         store
     }
 
