@@ -18,9 +18,23 @@
 use super::mechanisms::MechanismMention;
 use super::text::{clause_end, clause_start, ends_with_any, first_chars, last_chars, TextIndex};
 use super::{ExtractError, OutcomeFact};
-use reformkg_lexicon::{Lexicon, Unit};
+use reformkg_lexicon::{
+    ContextRole, Lexicon, MechanismId, Qualifier, QualifierPosition, Unit, UnitId,
+};
 use regex::{Captures, Regex};
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The context roles the quantity rules read.
+pub(super) const CONTEXT_ROLES: &[ContextRole] = &[
+    ContextRole::CountVerb,
+    ContextRole::Frequency,
+    ContextRole::Category,
+    ContextRole::Slogan,
+    ContextRole::PeriodWord,
+    ContextRole::PeriodSuffix,
+    ContextRole::Month,
+    ContextRole::RangeMark,
+];
 
 /// How far back (characters) an opening quote puts a number in a slogan.
 const SLOGAN_WINDOW: usize = 3;
@@ -38,7 +52,7 @@ pub(super) struct QuantityReader {
     pattern: Regex,
     fraction: Regex,
     period: Regex,
-    units: BTreeMap<String, usize>,
+    units: BTreeMap<String, UnitId>,
     magnitudes: HashMap<String, u64>,
     /// Single-character numerals → (value, is the indefinite article alone).
     digits: HashMap<char, (u32, bool)>,
@@ -49,16 +63,16 @@ struct Quantity {
     start: usize,
     end: usize,
     value: String,
-    unit: usize,
+    unit: UnitId,
     qualifiers: Vec<String>,
 }
 
 impl QuantityReader {
     pub(super) fn new(lexicon: &Lexicon) -> Result<Self, ExtractError> {
         let mut units = BTreeMap::new();
-        for (i, u) in lexicon.units.iter().enumerate() {
+        for (id, u) in lexicon.units_with_ids() {
             for label in &u.concept.labels_zh {
-                units.insert(label.clone(), i);
+                units.insert(label.clone(), id);
             }
         }
         let magnitudes: HashMap<String, u64> = lexicon
@@ -107,7 +121,7 @@ impl QuantityReader {
             .collect();
         quantities.sort_by_key(|q| q.start);
         let mut kept: Vec<Quantity> = Vec::new();
-        let mut seen: HashMap<(String, usize), SeenThings> = HashMap::new();
+        let mut seen: HashMap<(String, UnitId), SeenThings> = HashMap::new();
         for q in quantities {
             let counted = counted_words(raw, q.end);
             let things = seen.entry((q.value.clone(), q.unit)).or_default();
@@ -135,7 +149,7 @@ impl QuantityReader {
         let mechanism = nearest_mechanism(mechanisms, raw, q.start, (sentence_start, sentence_end));
         OutcomeFact {
             value: q.value,
-            unit: lexicon.units[q.unit].concept.pref_zh.clone(),
+            unit: lexicon.unit(q.unit).concept.pref_zh.clone(),
             quantity_text: raw[q.start..q.end].to_owned(),
             metric: metric(raw, q.start, q.end, sentence_start),
             qualifier: (!q.qualifiers.is_empty()).then(|| q.qualifiers.join("…")),
@@ -149,8 +163,8 @@ impl QuantityReader {
     /// not a count (see the module documentation).
     fn quantity(&self, lexicon: &Lexicon, raw: &str, caps: &Captures) -> Option<Quantity> {
         let whole = caps.get(0)?;
-        let unit_index = *self.units.get(caps.name("unit")?.as_str())?;
-        let unit = &lexicon.units[unit_index];
+        let unit_id = *self.units.get(caps.name("unit")?.as_str())?;
+        let unit = lexicon.unit(unit_id);
         let before = caps.name("before").map(|m| m.as_str());
         let number = caps.name("number").or_else(|| caps.name("cn"))?;
         let prefix = &raw[..whole.start()];
@@ -169,7 +183,7 @@ impl QuantityReader {
             }
             if self.is_bare_magnitude(run)
                 && before.is_none()
-                && ends_with_any(prefix, lexicon.context("countVerb")).is_none()
+                && ends_with_any(prefix, lexicon.context(ContextRole::CountVerb)).is_none()
             {
                 return None;
             }
@@ -190,7 +204,7 @@ impl QuantityReader {
             start: whole.start(),
             end: whole.end(),
             value,
-            unit: unit_index,
+            unit: unit_id,
             qualifiers,
         })
     }
@@ -207,10 +221,10 @@ impl QuantityReader {
         let window = last_chars(prefix, SLOGAN_WINDOW);
         continues
             || ends_with_any(prefix, &lexicon.ordinal_prefixes).is_some()
-            || ends_with_any(prefix, lexicon.context("frequency")).is_some()
-            || ends_with_any(prefix, lexicon.context("category")).is_some()
+            || ends_with_any(prefix, lexicon.context(ContextRole::Frequency)).is_some()
+            || ends_with_any(prefix, lexicon.context(ContextRole::Category)).is_some()
             || lexicon
-                .context("slogan")
+                .context(ContextRole::Slogan)
                 .iter()
                 .any(|s| !s.is_empty() && window.contains(s.as_str()))
     }
@@ -481,7 +495,7 @@ fn nearest_mechanism(
     raw: &str,
     at: usize,
     sentence: (usize, usize),
-) -> Option<usize> {
+) -> Option<MechanismId> {
     // Mentions are in text order and disjoint, so those within a range
     // are one run of the list, found by bisection.
     let within = |from: usize, to: usize| {
@@ -515,12 +529,12 @@ fn alternation<'a>(words: impl IntoIterator<Item = &'a String>) -> String {
 
 fn qualifiers<'a>(
     lexicon: &'a Lexicon,
-    wanted: impl Fn(&reformkg_lexicon::Qualifier) -> bool + 'a,
+    position: QualifierPosition,
 ) -> impl Iterator<Item = &'a String> + 'a {
     lexicon
         .qualifiers
         .iter()
-        .filter(move |q| wanted(q))
+        .filter(move |q: &&Qualifier| q.position == position)
         .map(|q| &q.label)
 }
 
@@ -528,13 +542,13 @@ fn qualifiers<'a>(
 /// 超过1.2万件, 800余家, 十余件, 上百个, 90%以上.
 fn quantity_pattern(
     lexicon: &Lexicon,
-    units: &BTreeMap<String, usize>,
+    units: &BTreeMap<String, UnitId>,
     magnitudes: &HashMap<String, u64>,
     digits: &HashMap<char, (u32, bool)>,
 ) -> Result<Regex, regex::Error> {
-    let before = alternation(qualifiers(lexicon, |q| q.before_number));
-    let after = alternation(qualifiers(lexicon, |q| !q.before_number && !q.after_unit));
-    let post = alternation(qualifiers(lexicon, |q| q.after_unit));
+    let before = alternation(qualifiers(lexicon, QualifierPosition::BeforeNumber));
+    let after = alternation(qualifiers(lexicon, QualifierPosition::AfterNumber));
+    let post = alternation(qualifiers(lexicon, QualifierPosition::AfterUnit));
     let magnitude = alternation(magnitudes.keys());
     let unit = alternation(units.keys());
     let mut chinese: String = digits
@@ -556,8 +570,8 @@ fn quantity_pattern(
 
 /// `before? number mark number post?`, e.g. 1/6以上.
 fn fraction_pattern(lexicon: &Lexicon) -> Result<Regex, regex::Error> {
-    let before = alternation(qualifiers(lexicon, |q| q.before_number));
-    let post = alternation(qualifiers(lexicon, |q| q.after_unit));
+    let before = alternation(qualifiers(lexicon, QualifierPosition::BeforeNumber));
+    let post = alternation(qualifiers(lexicon, QualifierPosition::AfterUnit));
     let mark = alternation(lexicon.fraction_marks.iter().map(|f| &f.label));
     Regex::new(&format!(
         r"(?P<before>{before})?(?P<num>[0-9]+)(?P<mark>{mark})(?P<den>[0-9]+)(?P<post>{post})?"
@@ -581,10 +595,10 @@ fn period_pattern(lexicon: &Lexicon) -> Result<Regex, regex::Error> {
     } else {
         years.join("|")
     };
-    let word = alternation(lexicon.context("periodWord"));
-    let suffix = alternation(lexicon.context("periodSuffix"));
-    let month = alternation(lexicon.context("month"));
-    let range = alternation(lexicon.context("rangeMark"));
+    let word = alternation(lexicon.context(ContextRole::PeriodWord));
+    let suffix = alternation(lexicon.context(ContextRole::PeriodSuffix));
+    let month = alternation(lexicon.context(ContextRole::Month));
+    let range = alternation(lexicon.context(ContextRole::RangeMark));
     let months = format!("[0-9]{{1,2}}(?:(?:{range})[0-9]{{1,2}})?(?:{month})");
     Regex::new(&format!(
         r"(?:(?:{year})(?:{word})?(?:{months})?|(?:{word})(?:{months})?|(?:{months}))(?:{suffix})?"
@@ -776,7 +790,7 @@ mod tests {
         assert!(outcome.metric.contains("办结"), "{}", outcome.metric);
         let mechanism = outcome
             .mechanism
-            .map(|m| lexicon.mechanisms[m].pref_zh.as_str());
+            .map(|m| lexicon.mechanism(m).pref_zh.as_str());
         assert_eq!(mechanism, Some("告知承诺"));
     }
 
