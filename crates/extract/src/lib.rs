@@ -23,6 +23,7 @@
 mod agencies;
 mod documents;
 mod mechanisms;
+mod offsets;
 mod quantities;
 mod text;
 
@@ -321,8 +322,7 @@ impl<'l> Extractor<'l> {
 /// read in text order, so a repeat is the last entry and the sentence is
 /// only copied when it is new.
 fn push_evidence(list: &mut Vec<Evidence>, text: &TextIndex, at: usize) {
-    let (start, end) = text.sentence_bytes(at);
-    let span = (text.char_offset(start), text.char_offset(end));
+    let span = text.sentence_chars(at);
     let same = |e: &Evidence| (e.start, e.end) == span;
     let known = match list.last() {
         None => false,
