@@ -5,6 +5,8 @@
 //! 两, 上百), and every word class comes from `ontology/quantities.ttl`:
 //! units, magnitudes (十 百 千 万 亿), numerals, qualifiers with their
 //! position, and rk:ContextWord roles. Fractions (1/6) become percentages.
+//! Chinese numbers are read by `reformkg_corpus::numerals`, the one numeral
+//! reader of the pipeline, with the lexicon's numerals and magnitudes.
 //!
 //! What is not an outcome: a number after an ordinal or frequency word
 //! (第二批, 每两周), a count of the categories a list is about to name (分为三种
@@ -18,6 +20,7 @@
 use super::mechanisms::MechanismMention;
 use super::text::{clause_end, clause_start, ends_with_any, first_chars, last_chars, TextIndex};
 use super::{ExtractError, OutcomeFact};
+use reformkg_corpus::numerals::{self, NumeralWords, Shape};
 use reformkg_lexicon::{
     ContextRole, Lexicon, MechanismId, Qualifier, QualifierPosition, Unit, UnitId,
 };
@@ -56,6 +59,17 @@ pub(super) struct QuantityReader {
     magnitudes: HashMap<String, u64>,
     /// Single-character numerals → (value, is the indefinite article alone).
     digits: HashMap<char, (u32, bool)>,
+}
+
+/// The lexicon's rk:Numeral digits and rk:Magnitude place words.
+impl NumeralWords for QuantityReader {
+    fn digit(&self, c: char) -> Option<u32> {
+        self.digits.get(&c).map(|&(value, _)| value)
+    }
+
+    fn place_value(&self, c: char) -> Option<u64> {
+        self.magnitudes.get(c.encode_utf8(&mut [0; 4])).copied()
+    }
 }
 
 /// A quantity found in the text, before it becomes an outcome.
@@ -263,13 +277,10 @@ impl QuantityReader {
     }
 
     /// The value of a Chinese numeral (六 → 6, 十 → 10, 两万五千 → 25000,
-    /// 千亿 → 100000000000, 二〇二三 → 2023).
+    /// 千亿 → 100000000000, 二〇二三 → 2023), read with the numerals and
+    /// magnitudes of the lexicon.
     fn chinese_value(&self, run: &str) -> Option<u128> {
-        chinese_value(
-            run,
-            |c| self.digits.get(&c).map(|&(v, _)| v),
-            |c| self.magnitudes.get(c.encode_utf8(&mut [0; 4])).copied(),
-        )
+        numerals::parse(run, self, Shape::Free)
     }
 
     /// The last period expression before `at` in its sentence: the last
@@ -390,52 +401,6 @@ fn is_date(unit: &Unit, raw: &str, number: &str, number_start: usize, chinese: b
             .calendar_digits
             .is_some_and(|n| number.len() == n && number.chars().all(|c| c.is_ascii_digit()));
     calendar_year || ends_with_any(&raw[..number_start], &unit.date_if_preceded_by).is_some()
-}
-
-/// Reads a Chinese numeral: digits, small place words (十 百 千) and large
-/// ones (万 亿) that scale everything before them when they are the largest
-/// so far.
-pub(super) fn chinese_value(
-    run: &str,
-    digit: impl Fn(char) -> Option<u32>,
-    magnitude: impl Fn(char) -> Option<u64>,
-) -> Option<u128> {
-    const LARGE: u64 = 10_000;
-    let mut total: u128 = 0;
-    let mut section: u128 = 0;
-    let mut current: Option<u128> = None;
-    let mut largest_seen: u64 = 0;
-    // Every step is checked: a numeral too long for u128 is no value (and
-    // must never wrap into a wrong one).
-    for c in run.chars() {
-        if let Some(d) = digit(c) {
-            // Consecutive digits are positional (二〇二三).
-            let d = u128::from(d);
-            current = Some(match current {
-                None => d,
-                Some(v) => v.checked_mul(10)?.checked_add(d)?,
-            });
-        } else {
-            let m = u128::from(magnitude(c)?);
-            if m < u128::from(LARGE) {
-                section = section.checked_add(current.take().unwrap_or(1).checked_mul(m)?)?;
-            } else {
-                let part = section.checked_add(current.take().unwrap_or(0))?;
-                let part = if part == 0 { 1 } else { part };
-                if m > u128::from(largest_seen) {
-                    total = total.checked_add(part)?.checked_mul(m)?;
-                    largest_seen = u64::try_from(m).ok()?;
-                } else {
-                    total = total.checked_add(part.checked_mul(m)?)?;
-                }
-                section = 0;
-            }
-        }
-    }
-    let value = total
-        .checked_add(section)?
-        .checked_add(current.unwrap_or(0))?;
-    (!run.is_empty()).then_some(value)
 }
 
 /// A fraction (1/6) as a percentage, unless it is part of a longer run of
@@ -672,37 +637,6 @@ mod tests {
         assert_eq!(scale_decimal("0.5", 1).as_deref(), Some("0.5"));
         assert_eq!(scale_decimal("12.345", 100).as_deref(), Some("1234.5"));
         assert_eq!(scale_decimal("1", 3), None, "not a power of ten");
-    }
-
-    #[test]
-    fn chinese_numerals_read_like_numbers() {
-        let digit = |c: char| {
-            "〇一二三四五六七八九"
-                .chars()
-                .position(|d| d == c)
-                .map(|v| v as u32)
-        };
-        let magnitude = |c: char| match c {
-            '十' => Some(10),
-            '百' => Some(100),
-            '千' => Some(1000),
-            '万' => Some(10_000),
-            '亿' => Some(100_000_000),
-            _ => None,
-        };
-        let value = |s: &str| chinese_value(s, digit, magnitude);
-        assert_eq!(value("六"), Some(6));
-        assert_eq!(value("十"), Some(10));
-        assert_eq!(value("十二"), Some(12));
-        assert_eq!(value("二十"), Some(20));
-        assert_eq!(value("一百零五"), None, "零 is not in this test's digits");
-        assert_eq!(value("十万"), Some(100_000));
-        assert_eq!(value("两万五千".replace('两', "二").as_str()), Some(25_000));
-        assert_eq!(value("千万"), Some(10_000_000));
-        assert_eq!(value("千亿"), Some(100_000_000_000));
-        assert_eq!(value("一亿二千万"), Some(120_000_000));
-        assert_eq!(value("二〇二三"), Some(2023));
-        assert_eq!(value(""), None);
     }
 
     /// (value, unit, text as written) of every outcome of a one-case text.
