@@ -1,5 +1,10 @@
 //! Corpus stage: a case-collection document in, its cases out.
 //!
+//! What this crate owns: reading a document (size limit, encodings), its
+//! segmentation into cases and sections, and the one Chinese-numeral
+//! reader of the pipeline ([`numerals`]). What it must not know: the
+//! lexicon, facts or RDF; it runs before any ontology is read.
+//!
 //! A collection is a title block, usually a table of contents (rank,
 //! district, title) and then the case bodies. A body starts either after a
 //! marker line (`排名N`, `案例N`, `第N名`) or directly with its title, which

@@ -1,5 +1,11 @@
 //! Extract stage: a case's text in, facts with evidence out.
 //!
+//! What this crate owns: reading a case's text with the lexicon's words and
+//! rules, and the offsets of evidence. What it must not know: RDF, IRIs
+//! beyond the lexicon's, or the store. Facts refer to lexicon entries by
+//! typed id ([`reformkg_lexicon::MechanismId`] …), and the graph stage
+//! turns them into triples; this crate's API has no RDF type in it.
+//!
 //! One Aho-Corasick automaton (leftmost-longest) is built from every Chinese
 //! label of the lexicon: agency types, named agencies, non-state bodies and
 //! mechanisms. Scanning a case yields label matches; each kind of fact has

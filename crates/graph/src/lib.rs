@@ -1,10 +1,14 @@
 //! Graph stage: collections and their facts in, RDF quads out.
 //!
+//! What this crate owns: turning facts (which refer to lexicon entries by
+//! typed id) into quads, minting every IRI, and adding the ontology's own
+//! triples ([`Graph::add_ontology`]). What it must not know: how text is
+//! matched (that is extract's) or how quads are stored (the store's).
+//!
 //! Every IRI is deterministic: the collection slug and the case rank for
 //! cases, outcomes and mentions; lexicon IRIs for concepts; the place and the
 //! agency type for local agencies; a digest of the title for documents. The
-//! same input therefore gives the same quads, and [`Graph::sorted_nquads`]
-//! gives byte-identical output across builds.
+//! same input therefore gives the same quads, in the same order.
 
 use oxrdf::{GraphName, Literal, NamedNode, Quad, Term};
 use reformkg_corpus::{Case, Collection};
@@ -83,19 +87,6 @@ impl Graph {
     pub fn into_quads(self) -> Vec<Quad> {
         self.quads
     }
-
-    /// N-Quads lines, sorted: the canonical form for comparing builds.
-    pub fn sorted_nquads(&self) -> String {
-        sorted_nquads(self.quads.iter())
-    }
-}
-
-/// Sorted N-Quads of any quads (blank nodes are not minted by reformkg, so
-/// this is canonical for its graphs).
-pub fn sorted_nquads<'a>(quads: impl Iterator<Item = &'a Quad>) -> String {
-    let mut lines: Vec<String> = quads.map(|q| format!("{q} .\n")).collect();
-    lines.sort();
-    lines.concat()
 }
 
 /// Mints the IRIs of one collection's resources.
