@@ -432,6 +432,30 @@ mod tests {
         assert!(super::Extractor::new(&self::lexicon()).is_ok());
     }
 
+    /// The roles `Extractor::new` requires are exactly those each rule
+    /// module reads.
+    #[test]
+    fn each_rule_module_declares_the_context_roles_it_reads() {
+        let modules = [
+            (include_str!("agencies.rs"), super::agencies::CONTEXT_ROLES),
+            (
+                include_str!("mechanisms.rs"),
+                super::mechanisms::CONTEXT_ROLES,
+            ),
+            (
+                include_str!("quantities.rs"),
+                super::quantities::CONTEXT_ROLES,
+            ),
+        ];
+        for (source, declared) in modules {
+            let code: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+            for role in ContextRole::ALL {
+                let read = code.contains(&format!("context(ContextRole::{role:?})"));
+                assert_eq!(read, declared.contains(role), "{role:?}");
+            }
+        }
+    }
+
     /// Every evidence of the facts slices its sentence out of the text.
     fn assert_evidence_slices(facts: &super::CaseFacts, text: &str) {
         let chars: Vec<char> = text.chars().collect();
