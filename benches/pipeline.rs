@@ -7,7 +7,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use reformkg::corpus;
 use reformkg::extract::Extractor;
-use reformkg::lexicon::Lexicon;
+use reformkg::lexicon::{Lexicon, Ontology};
 use reformkg::pipeline::{to_graph, Extracted};
 use std::path::Path;
 
@@ -15,7 +15,8 @@ const SEED: &str = "seeds/shanghai-2023-district-cases.txt";
 
 fn stages(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let lexicon = Lexicon::load_dir(&root.join("ontology")).expect("the ontology loads");
+    let ontology = Ontology::load_dir(&root.join("ontology")).expect("the ontology loads");
+    let lexicon = Lexicon::from_ontology(&ontology).expect("the lexicon reads");
     let bytes = std::fs::read(root.join(SEED)).expect("the seed is readable");
     let collection = corpus::parse_collection(SEED, &bytes).expect("the seed segments");
 
@@ -55,7 +56,7 @@ fn stages(c: &mut Criterion) {
         facts: vec![facts],
     };
     c.bench_function("graph (quads for 20 cases + ontology)", |b| {
-        b.iter(|| to_graph(&lexicon, black_box(&extracted)).len())
+        b.iter(|| to_graph(&lexicon, &ontology, black_box(&extracted)).len())
     });
 }
 

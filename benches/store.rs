@@ -3,7 +3,7 @@
 //! questions. Run with `cargo bench --bench store`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use reformkg::lexicon::Lexicon;
+use reformkg::lexicon::{Lexicon, Ontology};
 use reformkg::pipeline::{extract_all, input_files, to_graph, Timings};
 use reformkg::store;
 use reformkg::store::sparql::{self as query, Prefixes};
@@ -12,10 +12,11 @@ use std::path::Path;
 
 fn seed_quads() -> Vec<oxigraph::model::Quad> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let lexicon = Lexicon::load_dir(&root.join("ontology")).expect("ontology loads");
+    let ontology = Ontology::load_dir(&root.join("ontology")).expect("ontology loads");
+    let lexicon = Lexicon::from_ontology(&ontology).expect("lexicon reads");
     let files = input_files(&[root.join("seeds")]).expect("seeds");
     let extracted = extract_all(&lexicon, &files, &mut Timings::default()).expect("extracts");
-    to_graph(&lexicon, &extracted).into_quads()
+    to_graph(&lexicon, &ontology, &extracted).into_quads()
 }
 
 const QUESTIONS: [(&str, &str); 3] = [

@@ -6,7 +6,7 @@
 use crate::corpus::{self, Collection, CorpusError};
 use crate::extract::{CaseFacts, ExtractError, Extractor};
 use crate::graph::{add_collection, Graph};
-use crate::lexicon::{Lexicon, LexiconError};
+use crate::lexicon::{Lexicon, LexiconError, Ontology};
 use crate::store::{self, StoreError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -111,10 +111,11 @@ pub fn extract_all(
     Ok(Extracted { collections, facts })
 }
 
-/// The full graph of a build: the ontology plus every collection.
-pub fn to_graph(lexicon: &Lexicon, extracted: &Extracted) -> Graph {
+/// The full graph of a build: the ontology's triples plus every
+/// collection (whose facts refer to `lexicon`, read from `ontology`).
+pub fn to_graph(lexicon: &Lexicon, ontology: &Ontology, extracted: &Extracted) -> Graph {
     let mut graph = Graph::new();
-    graph.extend(lexicon.quads.iter().cloned());
+    graph.add_ontology(ontology);
     for (collection, facts) in extracted.collections.iter().zip(&extracted.facts) {
         add_collection(&mut graph, lexicon, collection, facts);
     }
@@ -130,14 +131,16 @@ pub fn build(
 ) -> Result<BuildReport, BuildError> {
     let mut timings = Timings::default();
     let started = Instant::now();
-    let lexicon = Lexicon::load_dir(ontology_dir)?;
+    // One parse: the triples go to the graph, the vocabulary to the extractor.
+    let ontology = Ontology::load_dir(ontology_dir)?;
+    let lexicon = Lexicon::from_ontology(&ontology)?;
     timings.lexicon = started.elapsed();
 
     let files = input_files(inputs)?;
     let extracted = extract_all(&lexicon, &files, &mut timings)?;
 
     let started = Instant::now();
-    let graph = to_graph(&lexicon, &extracted);
+    let graph = to_graph(&lexicon, &ontology, &extracted);
     timings.graph = started.elapsed();
 
     let started = Instant::now();

@@ -18,7 +18,7 @@
 //! with no code change.
 
 use crate::corpus::{self, CorpusError};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{ContextRole, Lexicon, MechanismId};
 use crate::store::sparql::{self, Answer, Prefixes, QueryError};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use oxigraph::model::Term;
@@ -56,9 +56,8 @@ pub struct Suggestion {
     pub occurrences: usize,
     /// Found between quotation marks.
     pub quoted: bool,
-    /// A known mechanism whose label it contains, proposed as skos:broader
-    /// (index into [`Lexicon::mechanisms`]).
-    pub broader: Option<usize>,
+    /// A known mechanism whose label it contains, proposed as skos:broader.
+    pub broader: Option<MechanismId>,
     /// A sentence that uses it.
     pub example: String,
 }
@@ -126,7 +125,7 @@ pub fn case_texts_from_files(files: &[PathBuf]) -> Result<Vec<CaseText>, Suggest
 pub fn suggest(lexicon: &Lexicon, cases: &[CaseText]) -> Vec<Suggestion> {
     let known = known_labels(lexicon);
     let known_matcher = known_mechanism_matcher(lexicon);
-    let heads = lexicon.context("mechanismHead");
+    let heads = lexicon.context(ContextRole::MechanismHead);
     let mut found: BTreeMap<String, Found> = BTreeMap::new();
     for case in cases {
         let mut taken: Vec<(usize, usize)> = CITED_TITLE
@@ -269,7 +268,7 @@ fn ends_like_mechanism(lexicon: &Lexicon, name: &str) -> bool {
         .candidate_suffixes
         .iter()
         .any(|s| !s.is_empty() && name.ends_with(s.as_str()) && name != s)
-        && !ends_with_word(name, lexicon.context("falseSuffix"))
+        && !ends_with_word(name, lexicon.context(ContextRole::FalseSuffix))
 }
 
 /// Phrases `stem + suffix` (byte offset, phrase) where the suffix ends the
@@ -282,7 +281,7 @@ fn suffix_phrases(lexicon: &Lexicon, text: &str) -> Vec<(usize, String)> {
         .filter(|s| !s.is_empty())
         .collect();
     suffixes.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let stops = lexicon.context("candidateStop");
+    let stops = lexicon.context(ContextRole::CandidateStop);
     let mut found = Vec::new();
     let mut taken_ends = BTreeSet::new();
     for suffix in suffixes {
@@ -297,7 +296,7 @@ fn suffix_phrases(lexicon: &Lexicon, text: &str) -> Vec<(usize, String)> {
                 continue;
             };
             let phrase = format!("{stem}{suffix}");
-            let false_suffix = ends_with_word(&phrase, lexicon.context("falseSuffix"));
+            let false_suffix = ends_with_word(&phrase, lexicon.context(ContextRole::FalseSuffix));
             if (MIN_STEM..=MAX_STEM).contains(&stem.chars().count()) && !false_suffix {
                 found.push((at - stem.len(), phrase));
             }
@@ -347,7 +346,7 @@ fn starts_with_word(text: &str, words: &[String]) -> bool {
 
 /// Is the name only generic words before its suffix (工作机制, 常态化机制)?
 fn is_generic(lexicon: &Lexicon, name: &str) -> bool {
-    let generic = lexicon.context("genericName");
+    let generic = lexicon.context(ContextRole::GenericName);
     let mut rest = lexicon
         .candidate_suffixes
         .iter()
@@ -420,12 +419,10 @@ fn overlapping_matcher<'a>(names: impl Iterator<Item = &'a str>) -> Option<AhoCo
 
 /// The longest known mechanism label (two characters or more) inside a
 /// name, proposed as its broader concept.
-fn broader_of(lexicon: &Lexicon, name: &str) -> Option<usize> {
+fn broader_of(lexicon: &Lexicon, name: &str) -> Option<MechanismId> {
     lexicon
-        .mechanisms
-        .iter()
-        .enumerate()
-        .flat_map(|(i, m)| m.labels_zh.iter().map(move |l| (i, l)))
+        .mechanisms_with_ids()
+        .flat_map(|(id, m)| m.labels_zh.iter().map(move |l| (id, l)))
         .filter(|(_, label)| label.chars().count() >= 2 && name.contains(label.as_str()))
         .max_by_key(|(_, label)| label.len())
         .map(|(i, _)| i)
@@ -512,7 +509,7 @@ fn block(lexicon: &Lexicon, n: usize, s: &Suggestion) -> String {
     if let Some(scheme) = &lexicon.candidate_scheme {
         out.push_str(&format!("    skos:inScheme <{scheme}> ;\n"));
     }
-    let broader = s.broader.map(|i| &lexicon.mechanisms[i]);
+    let broader = s.broader.map(|id| lexicon.mechanism(id));
     match broader {
         Some(m) => {
             out.push_str(&format!("    skos:prefLabel \"{}\"@zh ;\n", s.name));
@@ -603,7 +600,7 @@ mod tests {
         assert_eq!(found[0].occurrences, 3);
         let broader = found[0]
             .broader
-            .map(|i| lexicon.mechanisms[i].pref_zh.as_str());
+            .map(|id| lexicon.mechanism(id).pref_zh.as_str());
         assert_eq!(broader, Some("一件事"));
         let turtle = to_turtle(&lexicon, &found, 1);
         assert!(

@@ -31,7 +31,7 @@ mod common;
 
 use oxigraph::model::Term;
 use oxigraph::store::Store;
-use reformkg::lexicon::Lexicon;
+use reformkg::lexicon::{Lexicon, Ontology};
 use reformkg::pipeline::{extract_all, to_graph, Timings};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -172,10 +172,11 @@ fn project_path(relative: &str) -> PathBuf {
 }
 
 fn built_store() -> Store {
-    let lexicon = Lexicon::load_dir(&project_path("ontology")).expect("ontology loads");
+    let ontology = Ontology::load_dir(&project_path("ontology")).expect("ontology loads");
+    let lexicon = Lexicon::from_ontology(&ontology).expect("lexicon reads");
     let extracted = extract_all(&lexicon, &[project_path(SEED)], &mut Timings::default())
         .expect("seed extracts");
-    let graph = to_graph(&lexicon, &extracted);
+    let graph = to_graph(&lexicon, &ontology, &extracted);
     let store = Store::new().expect("in-memory store");
     store.extend(graph.into_quads()).expect("quads load");
     store

@@ -1,5 +1,10 @@
 //! Corpus stage: a case-collection document in, its cases out.
 //!
+//! What this crate owns: reading a document (size limit, encodings), its
+//! segmentation into cases and sections, and the one Chinese-numeral
+//! reader of the pipeline ([`numerals`]). What it must not know: the
+//! lexicon, facts or RDF; it runs before any ontology is read.
+//!
 //! A collection is a title block, usually a table of contents (rank,
 //! district, title) and then the case bodies. A body starts either after a
 //! marker line (`排名N`, `案例N`, `第N名`) or directly with its title, which
@@ -7,6 +12,9 @@
 //! nothing about districts, agencies or mechanisms (that is the lexicon's
 //! job), so a document from another year or city goes through the same code.
 
+pub mod numerals;
+
+use numerals::{DocumentNumerals, NumeralWords, Shape};
 use regex::Regex;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -645,42 +653,34 @@ fn title_block(lines: &Lines, from: usize, to: usize) -> (Option<String>, Option
     (publisher, issued)
 }
 
-/// Digits as written in Chinese dates: 〇一二…九 (and 零), besides 0-9.
-const CHINESE_DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 const YEAR_SIGN: char = '年';
 
 /// The first four-digit year followed by the year sign, in Arabic or Chinese
-/// digits.
+/// digits (2023年, 二〇二三年).
 fn year_of(s: &str) -> Option<i32> {
     let chars: Vec<char> = s.chars().collect();
     chars.windows(5).find_map(|w| {
-        if w[4] != YEAR_SIGN {
+        if w[4] != YEAR_SIGN || !w[..4].iter().all(|&c| DocumentNumerals.digit(c).is_some()) {
             return None;
         }
-        let digits: Option<String> = w[..4].iter().map(|&c| digit_value(c)).collect();
-        digits?.parse().ok()
+        let digits: String = w[..4].iter().collect();
+        let year = numerals::parse(&digits, &DocumentNumerals, Shape::Free)?;
+        i32::try_from(year).ok()
     })
-}
-
-fn digit_value(c: char) -> Option<char> {
-    if c.is_ascii_digit() {
-        return Some(c);
-    }
-    let zero_alias = char::from_u32(0x96F6); // 零
-    if Some(c) == zero_alias {
-        return Some('0');
-    }
-    CHINESE_DIGITS
-        .iter()
-        .position(|&d| d == c)
-        .and_then(|p| char::from_digit(p as u32, 10))
 }
 
 /// Marker lines that open a case body: 排名N, 案例N, 第N名, with N in Arabic
 /// or Chinese numerals.
 static CASE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:排名|案例|第)\s*([0-9]+|[〇零一二三四五六七八九十百]+)\s*[名：:．.、]?\s*$")
-        .expect("static regex")
+    let chinese: String = DocumentNumerals
+        .chinese_characters()
+        .chars()
+        .map(|c| regex::escape(c.encode_utf8(&mut [0; 4])))
+        .collect();
+    Regex::new(&format!(
+        r"^(?:排名|案例|第)\s*([0-9]+|[{chinese}]+)\s*[名：:．.、]?\s*$"
+    ))
+    .expect("static regex")
 });
 
 fn marker_rank(line: &str) -> Option<u32> {
@@ -694,37 +694,13 @@ fn marker_rank(line: &str) -> Option<u32> {
     }
 }
 
-/// Chinese numerals up to 999 (一, 十二, 二十, 一百零五 …). Digits must be
-/// separated by a place word (十, 百) unless the first is zero, and place
-/// words must fall (百 before 十): anything else is not a number.
+/// Chinese numerals up to 999 (一, 十二, 二十, 一百零五 …) in the
+/// [`Shape::Counted`] form: digits must be separated by a place word (十, 百)
+/// unless the first is zero, and place words must fall (百 before 十):
+/// anything else is not a number.
 pub fn chinese_number(s: &str) -> Option<u32> {
-    const TEN: char = '十';
-    const HUNDRED: char = '百';
-    let mut total: u32 = 0;
-    let mut digit: Option<u32> = None;
-    let mut last_unit = u32::MAX;
-    for c in s.chars() {
-        match c {
-            TEN | HUNDRED => {
-                let unit = if c == TEN { 10 } else { 100 };
-                if unit >= last_unit {
-                    return None;
-                }
-                last_unit = unit;
-                total = total.checked_add(digit.unwrap_or(1).checked_mul(unit)?)?;
-                digit = None;
-            }
-            _ => {
-                let d = digit_value(c)?.to_digit(10)?;
-                if digit.is_some_and(|previous| previous != 0) {
-                    return None;
-                }
-                digit = Some(d);
-            }
-        }
-    }
-    let value = total.checked_add(digit.unwrap_or(0))?;
-    (!s.is_empty()).then_some(value)
+    let value = numerals::parse(s, &DocumentNumerals, Shape::Counted)?;
+    u32::try_from(value).ok()
 }
 
 /// Whitespace-free form used to find a title in the body, where the table's

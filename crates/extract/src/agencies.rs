@@ -25,9 +25,21 @@ use super::text::{
 };
 use super::{push_evidence, AgencyFact, AgencyKey, Extractor, LabelMatch, Place, Target};
 use reformkg_corpus::Case;
-use reformkg_lexicon::{local_name, Level};
+use reformkg_lexicon::{AdministrativeLevel, AgencyTypeId, ContextRole, Level};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The context roles the agency rules read.
+pub(super) const CONTEXT_ROLES: &[ContextRole] = &[
+    ContextRole::Boundary,
+    ContextRole::Agent,
+    ContextRole::VenueBefore,
+    ContextRole::VenueAfter,
+    ContextRole::Background,
+    ContextRole::Example,
+    ContextRole::GenericHead,
+    ContextRole::Coordination,
+];
 
 /// Brackets that add a second name to a body. Punctuation, not vocabulary.
 const NAMEPLATE_OPEN: [&str; 2] = ["（", "("];
@@ -207,8 +219,9 @@ impl AgencyReader<'_> {
         let label = &raw[body.m.start..body.m.end];
         let key = match body.m.target {
             Target::AgencyType(t) => {
-                let agency_type = &lexicon.agency_types[t];
-                let generic = ends_with_any(label, lexicon.context("genericHead")).is_some();
+                let agency_type = lexicon.agency_type(t);
+                let generic =
+                    ends_with_any(label, lexicon.context(ContextRole::GenericHead)).is_some();
                 if generic && !body.has_place_words() {
                     return None;
                 }
@@ -247,11 +260,11 @@ impl AgencyReader<'_> {
     fn place_before(&self, label_start: usize) -> (Place, usize) {
         let lexicon = self.extractor.lexicon;
         let before = &self.raw()[..label_start];
-        let district = lexicon.districts.iter().enumerate().filter_map(|(i, d)| {
-            ends_with_any(before, &d.concept.labels_zh).map(|l| (Place::District(i), l.len()))
+        let district = lexicon.districts_with_ids().filter_map(|(id, d)| {
+            ends_with_any(before, &d.concept.labels_zh).map(|l| (Place::District(id), l.len()))
         });
-        let city = lexicon.cities.iter().enumerate().filter_map(|(i, c)| {
-            ends_with_any(before, &c.labels_zh).map(|l| (Place::City(i), l.len()))
+        let city = lexicon.cities_with_ids().filter_map(|(id, c)| {
+            ends_with_any(before, &c.labels_zh).map(|l| (Place::City(id), l.len()))
         });
         if let Some(named) = district.chain(city).max_by_key(|(_, len)| *len) {
             return named;
@@ -268,10 +281,10 @@ impl AgencyReader<'_> {
     }
 
     fn place_of_level(&self, level: &Level) -> Place {
-        match local_name(&level.iri) {
-            "NationalLevel" => Place::National,
-            "CityLevel" => self.extractor.city_of(self.district),
-            _ => self.district.clone(),
+        match level.level {
+            AdministrativeLevel::National => Place::National,
+            AdministrativeLevel::City => self.extractor.city_of(self.district),
+            AdministrativeLevel::District => self.district.clone(),
         }
     }
 
@@ -282,7 +295,7 @@ impl AgencyReader<'_> {
     fn is_venue(&self, body: &BodyMatch, bodies: &Bodies) -> bool {
         let lexicon = self.extractor.lexicon;
         let raw = self.raw();
-        let venue_before = lexicon.context("venueBefore");
+        let venue_before = lexicon.context(ContextRole::VenueBefore);
         let list_start = self.list_start(body.start, bodies);
         let clause_opening = raw[clause_start(raw, list_start)..list_start].trim_start();
         if ends_with_any(&raw[..list_start], venue_before).is_some()
@@ -291,8 +304,8 @@ impl AgencyReader<'_> {
             return true;
         }
         let phrase = &raw[body.m.end..clause_end(raw, body.m.end)];
-        let phrase = cut_at_any(phrase, lexicon.context("boundary")).trim();
-        let venue_after = lexicon.context("venueAfter");
+        let phrase = cut_at_any(phrase, lexicon.context(ContextRole::Boundary)).trim();
+        let venue_after = lexicon.context(ContextRole::VenueAfter);
         !phrase.is_empty()
             && (ends_with_any(phrase, venue_after).is_some()
                 || starts_with_any(phrase, venue_after).is_some())
@@ -326,7 +339,7 @@ impl AgencyReader<'_> {
 
     fn previous_in_list(&self, at: usize, bodies: &Bodies) -> Option<usize> {
         let raw = self.raw();
-        let coordination = self.extractor.lexicon.context("coordination");
+        let coordination = self.extractor.lexicon.context(ContextRole::Coordination);
         let name = trailing_han(&raw[..at], MAX_UNKNOWN_NAME);
         let skips = if name.is_empty() {
             vec![0]
@@ -351,7 +364,7 @@ impl AgencyReader<'_> {
     fn is_background(&self, end: usize, bodies: &Bodies) -> bool {
         let raw = self.raw();
         let lexicon = self.extractor.lexicon;
-        let coordination = lexicon.context("coordination");
+        let coordination = lexicon.context(ContextRole::Coordination);
         // The end of the list, remembered per position as in `list_start`.
         let mut walked = Vec::new();
         let mut at = end;
@@ -371,7 +384,7 @@ impl AgencyReader<'_> {
         for position in walked {
             cache.insert(position, list_end);
         }
-        starts_with_any(&raw[list_end..], lexicon.context("background")).is_some()
+        starts_with_any(&raw[list_end..], lexicon.context(ContextRole::Background)).is_some()
     }
 
     /// Does the clause around `at` open with an example word (如, 例如)?
@@ -380,7 +393,7 @@ impl AgencyReader<'_> {
         let clause = &raw[clause_start(raw, at)..at];
         starts_with_any(
             clause.trim_start(),
-            self.extractor.lexicon.context("example"),
+            self.extractor.lexicon.context(ContextRole::Example),
         )
         .is_some()
     }
@@ -392,7 +405,7 @@ impl AgencyReader<'_> {
         let lexicon = self.extractor.lexicon;
         let raw = self.raw();
         let mut found = Vec::new();
-        for (t, agency_type) in lexicon.agency_types.iter().enumerate() {
+        for (t, agency_type) in lexicon.agency_types_with_ids() {
             let Some(suffix) = agency_type.name_suffix.as_deref().filter(|s| !s.is_empty()) else {
                 continue;
             };
@@ -413,7 +426,7 @@ impl AgencyReader<'_> {
         &self,
         suffix_start: usize,
         end: usize,
-        agency_type: usize,
+        agency_type: AgencyTypeId,
         bodies: &Bodies,
     ) -> Option<Mention> {
         let raw = self.raw();
@@ -465,11 +478,11 @@ impl AgencyReader<'_> {
     fn place_at(&self, start: usize) -> Option<(Place, usize)> {
         let lexicon = self.extractor.lexicon;
         let rest = &self.raw()[start..];
-        let districts = lexicon.districts.iter().enumerate().filter_map(|(i, d)| {
-            starts_with_any(rest, &d.concept.labels_zh).map(|l| (Place::District(i), l.len()))
+        let districts = lexicon.districts_with_ids().filter_map(|(id, d)| {
+            starts_with_any(rest, &d.concept.labels_zh).map(|l| (Place::District(id), l.len()))
         });
-        let cities = lexicon.cities.iter().enumerate().filter_map(|(i, c)| {
-            starts_with_any(rest, &c.labels_zh).map(|l| (Place::City(i), l.len()))
+        let cities = lexicon.cities_with_ids().filter_map(|(id, c)| {
+            starts_with_any(rest, &c.labels_zh).map(|l| (Place::City(id), l.len()))
         });
         let levels = lexicon
             .levels
@@ -487,7 +500,11 @@ impl AgencyReader<'_> {
         match before.chars().next_back() {
             None => true,
             Some(c) if !is_han(c) => true,
-            Some(_) => ends_with_any(before, self.extractor.lexicon.context("boundary")).is_some(),
+            Some(_) => ends_with_any(
+                before,
+                self.extractor.lexicon.context(ContextRole::Boundary),
+            )
+            .is_some(),
         }
     }
 
@@ -496,7 +513,10 @@ impl AgencyReader<'_> {
         match after.chars().next() {
             None => true,
             Some(c) if !is_han(c) => true,
-            Some(_) => starts_with_any(after, self.extractor.lexicon.context("boundary")).is_some(),
+            Some(_) => {
+                starts_with_any(after, self.extractor.lexicon.context(ContextRole::Boundary))
+                    .is_some()
+            }
         }
     }
 
@@ -527,8 +547,15 @@ impl AgencyReader<'_> {
         let raw = self.raw();
         let lexicon = self.extractor.lexicon;
         let lead_in = raw[clause_start(raw, mention.start)..mention.start].trim();
-        let initial = lead_in.is_empty() || lexicon.context("agent").iter().any(|a| a == lead_in);
-        let listed = starts_with_any(&raw[mention.end..], lexicon.context("coordination"));
+        let initial = lead_in.is_empty()
+            || lexicon
+                .context(ContextRole::Agent)
+                .iter()
+                .any(|a| a == lead_in);
+        let listed = starts_with_any(
+            &raw[mention.end..],
+            lexicon.context(ContextRole::Coordination),
+        );
         initial && listed.is_none()
     }
 
@@ -643,8 +670,8 @@ mod tests {
 
     fn place(lexicon: &Lexicon, place: &Place) -> String {
         match place {
-            Place::District(d) => lexicon.districts[*d].concept.pref_zh.clone(),
-            Place::City(c) => lexicon.cities[*c].pref_zh.clone(),
+            Place::District(d) => lexicon.district(*d).concept.pref_zh.clone(),
+            Place::City(c) => lexicon.city(*c).pref_zh.clone(),
             Place::National => "国家".to_owned(),
             Place::UnknownDistrict(name) => name.clone(),
             Place::Unknown => "?".to_owned(),
@@ -653,14 +680,14 @@ mod tests {
 
     fn label(lexicon: &Lexicon, key: &AgencyKey) -> String {
         match key {
-            AgencyKey::Named(i) => lexicon.named_agencies[*i].concept.pref_zh.clone(),
+            AgencyKey::Named(i) => lexicon.named_agency(*i).concept.pref_zh.clone(),
             AgencyKey::Typed {
                 place: p,
                 agency_type,
             } => format!(
                 "{}{}",
                 place(lexicon, p),
-                lexicon.agency_types[*agency_type].concept.pref_zh
+                lexicon.agency_type(*agency_type).concept.pref_zh
             ),
             AgencyKey::Unlisted {
                 place: p,
@@ -669,7 +696,7 @@ mod tests {
             } => format!(
                 "{}{name}[{}]",
                 place(lexicon, p),
-                lexicon.agency_types[*agency_type].concept.pref_zh
+                lexicon.agency_type(*agency_type).concept.pref_zh
             ),
         }
     }

@@ -1,5 +1,11 @@
 //! Extract stage: a case's text in, facts with evidence out.
 //!
+//! What this crate owns: reading a case's text with the lexicon's words and
+//! rules, and the offsets of evidence. What it must not know: RDF, IRIs
+//! beyond the lexicon's, or the store. Facts refer to lexicon entries by
+//! typed id ([`reformkg_lexicon::MechanismId`] …), and the graph stage
+//! turns them into triples; this crate's API has no RDF type in it.
+//!
 //! One Aho-Corasick automaton (leftmost-longest) is built from every Chinese
 //! label of the lexicon: agency types, named agencies, non-state bodies and
 //! mechanisms. Scanning a case yields label matches; each kind of fact has
@@ -23,6 +29,7 @@
 mod agencies;
 mod documents;
 mod mechanisms;
+mod offsets;
 mod quantities;
 mod text;
 
@@ -31,7 +38,10 @@ pub use quantities::scale_decimal;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use quantities::QuantityReader;
 use reformkg_corpus::Case;
-use reformkg_lexicon::Lexicon;
+use reformkg_lexicon::{
+    AdministrativeLevel, AgencyTypeId, CityId, DistrictId, Lexicon, LexiconError, MechanismId,
+    NamedAgencyId, QualifierPosition,
+};
 use std::collections::BTreeSet;
 use text::TextIndex;
 
@@ -48,10 +58,8 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Place {
     National,
-    /// Index into [`Lexicon::cities`].
-    City(usize),
-    /// Index into [`Lexicon::districts`].
-    District(usize),
+    City(CityId),
+    District(DistrictId),
     /// A district name the lexicon does not know (from the table of contents).
     UnknownDistrict(String),
     /// No district could be determined.
@@ -61,16 +69,19 @@ pub enum Place {
 /// Which body an agency mention resolves to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AgencyKey {
-    /// Index into [`Lexicon::named_agencies`].
-    Named(usize),
-    /// A place plus an agency type (index into [`Lexicon::agency_types`]).
-    Typed { place: Place, agency_type: usize },
+    /// A body the lexicon knows by name.
+    Named(NamedAgencyId),
+    /// A place plus an agency type.
+    Typed {
+        place: Place,
+        agency_type: AgencyTypeId,
+    },
     /// A body the lexicon does not know, named as written after its place
     /// (退役军人事务局) and typed by the fallback type of its suffix.
     Unlisted {
         place: Place,
         name: String,
-        agency_type: usize,
+        agency_type: AgencyTypeId,
     },
 }
 
@@ -87,8 +98,7 @@ pub struct AgencyFact {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MechanismFact {
-    /// Index into [`Lexicon::mechanisms`].
-    pub mechanism: usize,
+    pub mechanism: MechanismId,
     pub names: BTreeSet<String>,
     pub evidence: Vec<Evidence>,
 }
@@ -117,8 +127,8 @@ pub struct OutcomeFact {
     /// The reporting period stated before the quantity in its sentence
     /// (2023年1-9月, 今年以来, 前三季度).
     pub period: Option<String>,
-    /// A mechanism named in the same sentence (index into the lexicon).
-    pub mechanism: Option<usize>,
+    /// A mechanism named in the same sentence.
+    pub mechanism: Option<MechanismId>,
     pub evidence: Evidence,
 }
 
@@ -141,6 +151,9 @@ pub enum ExtractError {
     Matcher(#[from] aho_corasick::BuildError),
     #[error("cannot build the quantity pattern: {0}")]
     Pattern(#[from] regex::Error),
+    /// The lexicon lacks a role, level or position a rule reads.
+    #[error(transparent)]
+    Lexicon(#[from] LexiconError),
 }
 
 /// What a label in the automaton stands for. Place names are not in it: an
@@ -148,12 +161,12 @@ pub enum ExtractError {
 /// when the place name and the type share a character (闵行 + 区政府).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
-    AgencyType(usize),
-    NamedAgency(usize),
+    AgencyType(AgencyTypeId),
+    NamedAgency(NamedAgencyId),
     /// A federation, association or party organ: recognised so that it is
     /// not read as an agency.
     NonState,
-    Mechanism(usize),
+    Mechanism(MechanismId),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -171,11 +184,21 @@ pub struct Extractor<'l> {
     /// District labels alone, to find a case's district when no table of
     /// contents gives it.
     district_names: AhoCorasick,
+    /// The district of each pattern of `district_names`.
+    district_ids: Vec<DistrictId>,
     quantities: QuantityReader,
 }
 
 impl<'l> Extractor<'l> {
+    /// Builds the matcher. Fails when the lexicon leaves a rule without
+    /// its words: a context role, level or qualifier position the rules
+    /// read that the ontology never defines.
     pub fn new(lexicon: &'l Lexicon) -> Result<Self, ExtractError> {
+        lexicon.require_context_roles(agencies::CONTEXT_ROLES, "the agency rules")?;
+        lexicon.require_context_roles(mechanisms::CONTEXT_ROLES, "the mechanism rules")?;
+        lexicon.require_context_roles(quantities::CONTEXT_ROLES, "the quantity rules")?;
+        lexicon.require_levels(AdministrativeLevel::ALL, "the agency rules")?;
+        lexicon.require_qualifier_positions(QualifierPosition::ALL, "the quantity rules")?;
         let mut labels: Vec<String> = Vec::new();
         let mut targets = Vec::new();
         let mut add = |label: &str, target: Target| {
@@ -184,28 +207,28 @@ impl<'l> Extractor<'l> {
                 targets.push(target);
             }
         };
-        for (i, t) in lexicon.agency_types.iter().enumerate() {
+        for (id, t) in lexicon.agency_types_with_ids() {
             // Fallback types are recognised by suffix, not as words.
             if t.name_suffix.is_none() {
                 t.concept
                     .labels_zh
                     .iter()
-                    .for_each(|l| add(l, Target::AgencyType(i)));
+                    .for_each(|l| add(l, Target::AgencyType(id)));
             }
         }
-        for (i, a) in lexicon.named_agencies.iter().enumerate() {
+        for (id, a) in lexicon.named_agencies_with_ids() {
             a.concept
                 .labels_zh
                 .iter()
-                .for_each(|l| add(l, Target::NamedAgency(i)));
+                .for_each(|l| add(l, Target::NamedAgency(id)));
         }
         for label in &lexicon.non_state_labels {
             add(label, Target::NonState);
         }
-        for (i, m) in lexicon.mechanisms.iter().enumerate() {
+        for (id, m) in lexicon.mechanisms_with_ids() {
             m.labels_zh
                 .iter()
-                .for_each(|l| add(l, Target::Mechanism(i)));
+                .for_each(|l| add(l, Target::Mechanism(id)));
         }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
@@ -219,11 +242,13 @@ impl<'l> Extractor<'l> {
                     .map(|d| &d.concept.labels_zh)
                     .map(|l| l.first().cloned().unwrap_or_default()),
             )?;
+        let district_ids = lexicon.districts_with_ids().map(|(id, _)| id).collect();
         Ok(Self {
             lexicon,
             automaton,
             targets,
             district_names,
+            district_ids,
             quantities: QuantityReader::new(lexicon)?,
         })
     }
@@ -280,13 +305,17 @@ impl<'l> Extractor<'l> {
         }
         self.district_names
             .find(&case.text)
-            .map_or(Place::Unknown, |m| Place::District(m.pattern().as_usize()))
+            .map_or(Place::Unknown, |m| {
+                Place::District(self.district_ids[m.pattern().as_usize()])
+            })
     }
 
     /// The city a place belongs to.
     fn city_of(&self, place: &Place) -> Place {
         match place {
-            Place::District(d) => self.lexicon.districts[*d]
+            Place::District(d) => self
+                .lexicon
+                .district(*d)
                 .city
                 .map_or(Place::Unknown, Place::City),
             Place::City(c) => Place::City(*c),
@@ -299,8 +328,7 @@ impl<'l> Extractor<'l> {
 /// read in text order, so a repeat is the last entry and the sentence is
 /// only copied when it is new.
 fn push_evidence(list: &mut Vec<Evidence>, text: &TextIndex, at: usize) {
-    let (start, end) = text.sentence_bytes(at);
-    let span = (text.char_offset(start), text.char_offset(end));
+    let span = text.sentence_chars(at);
     let same = |e: &Evidence| (e.start, e.end) == span;
     let known = match list.last() {
         None => false,
@@ -316,7 +344,7 @@ fn push_evidence(list: &mut Vec<Evidence>, text: &TextIndex, at: usize) {
 #[cfg(test)]
 mod tests {
     use reformkg_corpus::Case;
-    use reformkg_lexicon::Lexicon;
+    use reformkg_lexicon::{ContextRole, Lexicon};
     use std::path::Path;
 
     /// The project's own vocabulary: extraction rules are data, so the
@@ -362,15 +390,15 @@ mod tests {
         assert!(unit("期").ordinal_after_chinese_numeral);
         let percent = lexicon.fraction_marks.first().and_then(|f| f.unit);
         assert_eq!(
-            percent.map(|u| lexicon.units[u].concept.pref_zh.as_str()),
+            percent.map(|u| lexicon.unit(u).concept.pref_zh.as_str()),
             Some("%")
         );
         for role in [
-            "venueBefore",
-            "background",
-            "genericHead",
-            "modifierHead",
-            "countVerb",
+            ContextRole::VenueBefore,
+            ContextRole::Background,
+            ContextRole::GenericHead,
+            ContextRole::ModifierHead,
+            ContextRole::CountVerb,
         ] {
             assert!(!lexicon.context(role).is_empty(), "no {role} words");
         }
@@ -386,6 +414,46 @@ mod tests {
             .find(|t| t.concept.pref_zh == "法院")
             .expect("court type");
         assert_eq!(court.body_name.as_deref(), Some("人民法院"));
+    }
+
+    #[test]
+    fn a_lexicon_without_the_words_a_rule_reads_is_refused() {
+        let partial = r#"@prefix rk: <https://w3id.org/reformkg/ontology#> .
+            <http://x/c> a rk:ContextWord ; rk:contextRole "agent" ; <http://www.w3.org/2000/01/rdf-schema#label> "由"@zh ."#;
+        let lexicon =
+            Lexicon::from_turtle([("partial.ttl", partial.as_bytes())]).expect("valid Turtle");
+        let Err(err) = super::Extractor::new(&lexicon) else {
+            panic!("an extractor without boundary words");
+        };
+        assert_eq!(
+            err.to_string(),
+            "partial.ttl: no rk:ContextWord has rk:contextRole \"boundary\", which the agency rules needs"
+        );
+        assert!(super::Extractor::new(&self::lexicon()).is_ok());
+    }
+
+    /// The roles `Extractor::new` requires are exactly those each rule
+    /// module reads.
+    #[test]
+    fn each_rule_module_declares_the_context_roles_it_reads() {
+        let modules = [
+            (include_str!("agencies.rs"), super::agencies::CONTEXT_ROLES),
+            (
+                include_str!("mechanisms.rs"),
+                super::mechanisms::CONTEXT_ROLES,
+            ),
+            (
+                include_str!("quantities.rs"),
+                super::quantities::CONTEXT_ROLES,
+            ),
+        ];
+        for (source, declared) in modules {
+            let code: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+            for role in ContextRole::ALL {
+                let read = code.contains(&format!("context(ContextRole::{role:?})"));
+                assert_eq!(read, declared.contains(role), "{role:?}");
+            }
+        }
     }
 
     /// Every evidence of the facts slices its sentence out of the text.

@@ -9,12 +9,20 @@
 use super::documents::inside;
 use super::text::{clause_end, clause_start, starts_with_any, TextIndex};
 use super::{push_evidence, Extractor, LabelMatch, MechanismFact, Place, Target};
+use reformkg_lexicon::{ContextRole, MechanismId};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The context roles the mechanism rules read.
+pub(super) const CONTEXT_ROLES: &[ContextRole] = &[
+    ContextRole::ModifierHead,
+    ContextRole::Learning,
+    ContextRole::OtherPlace,
+];
 
 /// One accepted use of a mechanism label (byte offsets).
 #[derive(Debug, Clone)]
 pub(super) struct MechanismMention {
-    pub(super) mechanism: usize,
+    pub(super) mechanism: MechanismId,
     pub(super) start: usize,
     pub(super) end: usize,
     pub(super) written: String,
@@ -29,7 +37,7 @@ pub(super) fn mechanisms(
     district: &Place,
 ) -> Vec<MechanismMention> {
     let lexicon = extractor.lexicon;
-    let modifier_heads = lexicon.context("modifierHead");
+    let modifier_heads = lexicon.context(ContextRole::ModifierHead);
     matches
         .iter()
         .filter_map(|m| match m.target {
@@ -50,7 +58,7 @@ pub(super) fn mechanisms(
 
 /// Groups mentions into one fact per mechanism, in lexicon order.
 pub(super) fn facts(mentions: Vec<MechanismMention>, text: &TextIndex) -> Vec<MechanismFact> {
-    let mut facts: BTreeMap<usize, MechanismFact> = BTreeMap::new();
+    let mut facts: BTreeMap<MechanismId, MechanismFact> = BTreeMap::new();
     for m in mentions {
         let fact = facts.entry(m.mechanism).or_insert_with(|| MechanismFact {
             mechanism: m.mechanism,
@@ -74,23 +82,19 @@ fn learns_from_elsewhere(extractor: &Extractor, raw: &str, at: usize, district: 
             .iter()
             .any(|w| !w.is_empty() && clause.contains(w.as_str()))
     };
-    if !has(lexicon.context("learning")) {
+    if !has(lexicon.context(ContextRole::Learning)) {
         return false;
     }
-    if has(lexicon.context("otherPlace")) {
+    if has(lexicon.context(ContextRole::OtherPlace)) {
         return true;
     }
     let own_city = extractor.city_of(district);
     let other_district = lexicon
-        .districts
-        .iter()
-        .enumerate()
-        .any(|(i, d)| Place::District(i) != *district && has(&d.concept.labels_zh));
+        .districts_with_ids()
+        .any(|(id, d)| Place::District(id) != *district && has(&d.concept.labels_zh));
     let other_city = lexicon
-        .cities
-        .iter()
-        .enumerate()
-        .any(|(i, c)| Place::City(i) != own_city && has(&c.labels_zh));
+        .cities_with_ids()
+        .any(|(id, c)| Place::City(id) != own_city && has(&c.labels_zh));
     other_district || other_city
 }
 
@@ -106,7 +110,7 @@ mod tests {
         facts
             .mechanisms
             .iter()
-            .map(|m| lexicon.mechanisms[m.mechanism].pref_zh.clone())
+            .map(|m| lexicon.mechanism(m.mechanism).pref_zh.clone())
             .collect()
     }
 

@@ -5,6 +5,8 @@
 //! 两, 上百), and every word class comes from `ontology/quantities.ttl`:
 //! units, magnitudes (十 百 千 万 亿), numerals, qualifiers with their
 //! position, and rk:ContextWord roles. Fractions (1/6) become percentages.
+//! Chinese numbers are read by `reformkg_corpus::numerals`, the one numeral
+//! reader of the pipeline, with the lexicon's numerals and magnitudes.
 //!
 //! What is not an outcome: a number after an ordinal or frequency word
 //! (第二批, 每两周), a count of the categories a list is about to name (分为三种
@@ -18,9 +20,24 @@
 use super::mechanisms::MechanismMention;
 use super::text::{clause_end, clause_start, ends_with_any, first_chars, last_chars, TextIndex};
 use super::{ExtractError, OutcomeFact};
-use reformkg_lexicon::{Lexicon, Unit};
+use reformkg_corpus::numerals::{self, NumeralWords, Shape};
+use reformkg_lexicon::{
+    ContextRole, Lexicon, MechanismId, Qualifier, QualifierPosition, Unit, UnitId,
+};
 use regex::{Captures, Regex};
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The context roles the quantity rules read.
+pub(super) const CONTEXT_ROLES: &[ContextRole] = &[
+    ContextRole::CountVerb,
+    ContextRole::Frequency,
+    ContextRole::Category,
+    ContextRole::Slogan,
+    ContextRole::PeriodWord,
+    ContextRole::PeriodSuffix,
+    ContextRole::Month,
+    ContextRole::RangeMark,
+];
 
 /// How far back (characters) an opening quote puts a number in a slogan.
 const SLOGAN_WINDOW: usize = 3;
@@ -38,10 +55,21 @@ pub(super) struct QuantityReader {
     pattern: Regex,
     fraction: Regex,
     period: Regex,
-    units: BTreeMap<String, usize>,
+    units: BTreeMap<String, UnitId>,
     magnitudes: HashMap<String, u64>,
     /// Single-character numerals → (value, is the indefinite article alone).
     digits: HashMap<char, (u32, bool)>,
+}
+
+/// The lexicon's rk:Numeral digits and rk:Magnitude place words.
+impl NumeralWords for QuantityReader {
+    fn digit(&self, c: char) -> Option<u32> {
+        self.digits.get(&c).map(|&(value, _)| value)
+    }
+
+    fn place_value(&self, c: char) -> Option<u64> {
+        self.magnitudes.get(c.encode_utf8(&mut [0; 4])).copied()
+    }
 }
 
 /// A quantity found in the text, before it becomes an outcome.
@@ -49,16 +77,16 @@ struct Quantity {
     start: usize,
     end: usize,
     value: String,
-    unit: usize,
+    unit: UnitId,
     qualifiers: Vec<String>,
 }
 
 impl QuantityReader {
     pub(super) fn new(lexicon: &Lexicon) -> Result<Self, ExtractError> {
         let mut units = BTreeMap::new();
-        for (i, u) in lexicon.units.iter().enumerate() {
+        for (id, u) in lexicon.units_with_ids() {
             for label in &u.concept.labels_zh {
-                units.insert(label.clone(), i);
+                units.insert(label.clone(), id);
             }
         }
         let magnitudes: HashMap<String, u64> = lexicon
@@ -107,7 +135,7 @@ impl QuantityReader {
             .collect();
         quantities.sort_by_key(|q| q.start);
         let mut kept: Vec<Quantity> = Vec::new();
-        let mut seen: HashMap<(String, usize), SeenThings> = HashMap::new();
+        let mut seen: HashMap<(String, UnitId), SeenThings> = HashMap::new();
         for q in quantities {
             let counted = counted_words(raw, q.end);
             let things = seen.entry((q.value.clone(), q.unit)).or_default();
@@ -135,7 +163,7 @@ impl QuantityReader {
         let mechanism = nearest_mechanism(mechanisms, raw, q.start, (sentence_start, sentence_end));
         OutcomeFact {
             value: q.value,
-            unit: lexicon.units[q.unit].concept.pref_zh.clone(),
+            unit: lexicon.unit(q.unit).concept.pref_zh.clone(),
             quantity_text: raw[q.start..q.end].to_owned(),
             metric: metric(raw, q.start, q.end, sentence_start),
             qualifier: (!q.qualifiers.is_empty()).then(|| q.qualifiers.join("…")),
@@ -149,8 +177,8 @@ impl QuantityReader {
     /// not a count (see the module documentation).
     fn quantity(&self, lexicon: &Lexicon, raw: &str, caps: &Captures) -> Option<Quantity> {
         let whole = caps.get(0)?;
-        let unit_index = *self.units.get(caps.name("unit")?.as_str())?;
-        let unit = &lexicon.units[unit_index];
+        let unit_id = *self.units.get(caps.name("unit")?.as_str())?;
+        let unit = lexicon.unit(unit_id);
         let before = caps.name("before").map(|m| m.as_str());
         let number = caps.name("number").or_else(|| caps.name("cn"))?;
         let prefix = &raw[..whole.start()];
@@ -169,7 +197,7 @@ impl QuantityReader {
             }
             if self.is_bare_magnitude(run)
                 && before.is_none()
-                && ends_with_any(prefix, lexicon.context("countVerb")).is_none()
+                && ends_with_any(prefix, lexicon.context(ContextRole::CountVerb)).is_none()
             {
                 return None;
             }
@@ -190,7 +218,7 @@ impl QuantityReader {
             start: whole.start(),
             end: whole.end(),
             value,
-            unit: unit_index,
+            unit: unit_id,
             qualifiers,
         })
     }
@@ -207,10 +235,10 @@ impl QuantityReader {
         let window = last_chars(prefix, SLOGAN_WINDOW);
         continues
             || ends_with_any(prefix, &lexicon.ordinal_prefixes).is_some()
-            || ends_with_any(prefix, lexicon.context("frequency")).is_some()
-            || ends_with_any(prefix, lexicon.context("category")).is_some()
+            || ends_with_any(prefix, lexicon.context(ContextRole::Frequency)).is_some()
+            || ends_with_any(prefix, lexicon.context(ContextRole::Category)).is_some()
             || lexicon
-                .context("slogan")
+                .context(ContextRole::Slogan)
                 .iter()
                 .any(|s| !s.is_empty() && window.contains(s.as_str()))
     }
@@ -249,13 +277,10 @@ impl QuantityReader {
     }
 
     /// The value of a Chinese numeral (六 → 6, 十 → 10, 两万五千 → 25000,
-    /// 千亿 → 100000000000, 二〇二三 → 2023).
+    /// 千亿 → 100000000000, 二〇二三 → 2023), read with the numerals and
+    /// magnitudes of the lexicon.
     fn chinese_value(&self, run: &str) -> Option<u128> {
-        chinese_value(
-            run,
-            |c| self.digits.get(&c).map(|&(v, _)| v),
-            |c| self.magnitudes.get(c.encode_utf8(&mut [0; 4])).copied(),
-        )
+        numerals::parse(run, self, Shape::Free)
     }
 
     /// The last period expression before `at` in its sentence: the last
@@ -378,52 +403,6 @@ fn is_date(unit: &Unit, raw: &str, number: &str, number_start: usize, chinese: b
     calendar_year || ends_with_any(&raw[..number_start], &unit.date_if_preceded_by).is_some()
 }
 
-/// Reads a Chinese numeral: digits, small place words (十 百 千) and large
-/// ones (万 亿) that scale everything before them when they are the largest
-/// so far.
-pub(super) fn chinese_value(
-    run: &str,
-    digit: impl Fn(char) -> Option<u32>,
-    magnitude: impl Fn(char) -> Option<u64>,
-) -> Option<u128> {
-    const LARGE: u64 = 10_000;
-    let mut total: u128 = 0;
-    let mut section: u128 = 0;
-    let mut current: Option<u128> = None;
-    let mut largest_seen: u64 = 0;
-    // Every step is checked: a numeral too long for u128 is no value (and
-    // must never wrap into a wrong one).
-    for c in run.chars() {
-        if let Some(d) = digit(c) {
-            // Consecutive digits are positional (二〇二三).
-            let d = u128::from(d);
-            current = Some(match current {
-                None => d,
-                Some(v) => v.checked_mul(10)?.checked_add(d)?,
-            });
-        } else {
-            let m = u128::from(magnitude(c)?);
-            if m < u128::from(LARGE) {
-                section = section.checked_add(current.take().unwrap_or(1).checked_mul(m)?)?;
-            } else {
-                let part = section.checked_add(current.take().unwrap_or(0))?;
-                let part = if part == 0 { 1 } else { part };
-                if m > u128::from(largest_seen) {
-                    total = total.checked_add(part)?.checked_mul(m)?;
-                    largest_seen = u64::try_from(m).ok()?;
-                } else {
-                    total = total.checked_add(part.checked_mul(m)?)?;
-                }
-                section = 0;
-            }
-        }
-    }
-    let value = total
-        .checked_add(section)?
-        .checked_add(current.unwrap_or(0))?;
-    (!run.is_empty()).then_some(value)
-}
-
 /// A fraction (1/6) as a percentage, unless it is part of a longer run of
 /// numbers (a date 2023/10/18).
 fn fraction(lexicon: &Lexicon, raw: &str, caps: &Captures) -> Option<Quantity> {
@@ -481,7 +460,7 @@ fn nearest_mechanism(
     raw: &str,
     at: usize,
     sentence: (usize, usize),
-) -> Option<usize> {
+) -> Option<MechanismId> {
     // Mentions are in text order and disjoint, so those within a range
     // are one run of the list, found by bisection.
     let within = |from: usize, to: usize| {
@@ -515,12 +494,12 @@ fn alternation<'a>(words: impl IntoIterator<Item = &'a String>) -> String {
 
 fn qualifiers<'a>(
     lexicon: &'a Lexicon,
-    wanted: impl Fn(&reformkg_lexicon::Qualifier) -> bool + 'a,
+    position: QualifierPosition,
 ) -> impl Iterator<Item = &'a String> + 'a {
     lexicon
         .qualifiers
         .iter()
-        .filter(move |q| wanted(q))
+        .filter(move |q: &&Qualifier| q.position == position)
         .map(|q| &q.label)
 }
 
@@ -528,13 +507,13 @@ fn qualifiers<'a>(
 /// 超过1.2万件, 800余家, 十余件, 上百个, 90%以上.
 fn quantity_pattern(
     lexicon: &Lexicon,
-    units: &BTreeMap<String, usize>,
+    units: &BTreeMap<String, UnitId>,
     magnitudes: &HashMap<String, u64>,
     digits: &HashMap<char, (u32, bool)>,
 ) -> Result<Regex, regex::Error> {
-    let before = alternation(qualifiers(lexicon, |q| q.before_number));
-    let after = alternation(qualifiers(lexicon, |q| !q.before_number && !q.after_unit));
-    let post = alternation(qualifiers(lexicon, |q| q.after_unit));
+    let before = alternation(qualifiers(lexicon, QualifierPosition::BeforeNumber));
+    let after = alternation(qualifiers(lexicon, QualifierPosition::AfterNumber));
+    let post = alternation(qualifiers(lexicon, QualifierPosition::AfterUnit));
     let magnitude = alternation(magnitudes.keys());
     let unit = alternation(units.keys());
     let mut chinese: String = digits
@@ -556,8 +535,8 @@ fn quantity_pattern(
 
 /// `before? number mark number post?`, e.g. 1/6以上.
 fn fraction_pattern(lexicon: &Lexicon) -> Result<Regex, regex::Error> {
-    let before = alternation(qualifiers(lexicon, |q| q.before_number));
-    let post = alternation(qualifiers(lexicon, |q| q.after_unit));
+    let before = alternation(qualifiers(lexicon, QualifierPosition::BeforeNumber));
+    let post = alternation(qualifiers(lexicon, QualifierPosition::AfterUnit));
     let mark = alternation(lexicon.fraction_marks.iter().map(|f| &f.label));
     Regex::new(&format!(
         r"(?P<before>{before})?(?P<num>[0-9]+)(?P<mark>{mark})(?P<den>[0-9]+)(?P<post>{post})?"
@@ -581,10 +560,10 @@ fn period_pattern(lexicon: &Lexicon) -> Result<Regex, regex::Error> {
     } else {
         years.join("|")
     };
-    let word = alternation(lexicon.context("periodWord"));
-    let suffix = alternation(lexicon.context("periodSuffix"));
-    let month = alternation(lexicon.context("month"));
-    let range = alternation(lexicon.context("rangeMark"));
+    let word = alternation(lexicon.context(ContextRole::PeriodWord));
+    let suffix = alternation(lexicon.context(ContextRole::PeriodSuffix));
+    let month = alternation(lexicon.context(ContextRole::Month));
+    let range = alternation(lexicon.context(ContextRole::RangeMark));
     let months = format!("[0-9]{{1,2}}(?:(?:{range})[0-9]{{1,2}})?(?:{month})");
     Regex::new(&format!(
         r"(?:(?:{year})(?:{word})?(?:{months})?|(?:{word})(?:{months})?|(?:{months}))(?:{suffix})?"
@@ -658,37 +637,6 @@ mod tests {
         assert_eq!(scale_decimal("0.5", 1).as_deref(), Some("0.5"));
         assert_eq!(scale_decimal("12.345", 100).as_deref(), Some("1234.5"));
         assert_eq!(scale_decimal("1", 3), None, "not a power of ten");
-    }
-
-    #[test]
-    fn chinese_numerals_read_like_numbers() {
-        let digit = |c: char| {
-            "〇一二三四五六七八九"
-                .chars()
-                .position(|d| d == c)
-                .map(|v| v as u32)
-        };
-        let magnitude = |c: char| match c {
-            '十' => Some(10),
-            '百' => Some(100),
-            '千' => Some(1000),
-            '万' => Some(10_000),
-            '亿' => Some(100_000_000),
-            _ => None,
-        };
-        let value = |s: &str| chinese_value(s, digit, magnitude);
-        assert_eq!(value("六"), Some(6));
-        assert_eq!(value("十"), Some(10));
-        assert_eq!(value("十二"), Some(12));
-        assert_eq!(value("二十"), Some(20));
-        assert_eq!(value("一百零五"), None, "零 is not in this test's digits");
-        assert_eq!(value("十万"), Some(100_000));
-        assert_eq!(value("两万五千".replace('两', "二").as_str()), Some(25_000));
-        assert_eq!(value("千万"), Some(10_000_000));
-        assert_eq!(value("千亿"), Some(100_000_000_000));
-        assert_eq!(value("一亿二千万"), Some(120_000_000));
-        assert_eq!(value("二〇二三"), Some(2023));
-        assert_eq!(value(""), None);
     }
 
     /// (value, unit, text as written) of every outcome of a one-case text.
@@ -776,7 +724,7 @@ mod tests {
         assert!(outcome.metric.contains("办结"), "{}", outcome.metric);
         let mechanism = outcome
             .mechanism
-            .map(|m| lexicon.mechanisms[m].pref_zh.as_str());
+            .map(|m| lexicon.mechanism(m).pref_zh.as_str());
         assert_eq!(mechanism, Some("告知承诺"));
     }
 

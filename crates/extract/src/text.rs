@@ -1,9 +1,7 @@
-//! Sentences, clauses and offsets of one case text.
-//!
-//! Matching works on byte offsets (what the automaton and the regexes
-//! return); evidence is reported in character offsets (what `oa:start` /
-//! `oa:end` count). This module converts between the two.
+//! Sentences and clauses of one case text, in byte offsets; evidence in
+//! character offsets through the text's [`CharIndex`].
 
+use super::offsets::CharIndex;
 use super::Evidence;
 
 /// Characters that end a sentence (a line break also does).
@@ -25,22 +23,12 @@ pub(super) const MAX_SENTENCE_CHARS: usize = 2000;
 /// the bound keeps lookups around a match constant on text without commas.
 pub(super) const MAX_CLAUSE_CHARS: usize = 500;
 
-/// Bytes per entry of the character-count table.
-const BLOCK: usize = 64;
-
 /// Sentence boundaries and byte ↔ character offset conversion for one text.
 pub(super) struct TextIndex<'t> {
     text: &'t str,
     /// (byte start, byte end) of each sentence, trimmed.
     sentences: Vec<(usize, usize)>,
-    /// Characters before byte `k * BLOCK`, for every k: converting an
-    /// offset then costs one lookup and a scan of at most one block.
-    block_chars: Vec<usize>,
-}
-
-/// Does the byte start a character (is it not a UTF-8 continuation byte)?
-fn starts_char(b: u8) -> bool {
-    b & 0xC0 != 0x80
+    offsets: CharIndex,
 }
 
 impl<'t> TextIndex<'t> {
@@ -63,17 +51,10 @@ impl<'t> TextIndex<'t> {
             }
         }
         push_trimmed(&mut sentences, text, start, text.len());
-        let mut block_chars = Vec::with_capacity(text.len() / BLOCK + 1);
-        let mut chars = 0;
-        for block in text.as_bytes().chunks(BLOCK) {
-            block_chars.push(chars);
-            chars += block.iter().filter(|&&b| starts_char(b)).count();
-        }
-        block_chars.push(chars);
         Self {
             text,
             sentences,
-            block_chars,
+            offsets: CharIndex::new(text),
         }
     }
 
@@ -85,6 +66,12 @@ impl<'t> TextIndex<'t> {
             .copied()
             .filter(|&(s, _)| s <= at)
             .unwrap_or((at, at))
+    }
+
+    /// The character span of the sentence containing byte offset `at`.
+    pub(super) fn sentence_chars(&self, at: usize) -> (usize, usize) {
+        let (start, end) = self.sentence_bytes(at);
+        (self.char_offset(start), self.char_offset(end))
     }
 
     /// The sentence containing byte offset `at`, as evidence.
@@ -100,34 +87,12 @@ impl<'t> TextIndex<'t> {
     /// Character offset of a byte offset (the character count when past
     /// the end).
     pub(super) fn char_offset(&self, byte: usize) -> usize {
-        let byte = byte.min(self.text.len());
-        let block = byte / BLOCK;
-        let from = block * BLOCK;
-        self.block_chars[block]
-            + self.text.as_bytes()[from..byte]
-                .iter()
-                .filter(|&&b| starts_char(b))
-                .count()
+        self.offsets.char_offset(byte)
     }
 
     /// Byte offset of a character offset (the text length when past the end).
     pub(super) fn byte_offset(&self, char_offset: usize) -> usize {
-        // The last block that starts at or before the character.
-        let block = self
-            .block_chars
-            .partition_point(|&chars| chars <= char_offset)
-            .saturating_sub(1);
-        let mut chars = self.block_chars[block];
-        let from = block * BLOCK;
-        for (i, &b) in self.text.as_bytes()[from..].iter().enumerate() {
-            if starts_char(b) {
-                if chars == char_offset {
-                    return from + i;
-                }
-                chars += 1;
-            }
-        }
-        self.text.len()
+        self.offsets.byte_offset(char_offset)
     }
 }
 

@@ -1,15 +1,19 @@
 //! Graph stage: collections and their facts in, RDF quads out.
 //!
+//! What this crate owns: turning facts (which refer to lexicon entries by
+//! typed id) into quads, minting every IRI, and adding the ontology's own
+//! triples ([`Graph::add_ontology`]). What it must not know: how text is
+//! matched (that is extract's) or how quads are stored (the store's).
+//!
 //! Every IRI is deterministic: the collection slug and the case rank for
 //! cases, outcomes and mentions; lexicon IRIs for concepts; the place and the
 //! agency type for local agencies; a digest of the title for documents. The
-//! same input therefore gives the same quads, and [`Graph::sorted_nquads`]
-//! gives byte-identical output across builds.
+//! same input therefore gives the same quads, in the same order.
 
 use oxrdf::{GraphName, Literal, NamedNode, Quad, Term};
 use reformkg_corpus::{Case, Collection};
 use reformkg_extract::{AgencyFact, AgencyKey, CaseFacts, Evidence, Place};
-use reformkg_lexicon::{local_name, Lexicon};
+use reformkg_lexicon::{AdministrativeLevel, AgencyTypeId, Lexicon, Ontology};
 use reformkg_vocab::{
     encode_local, id_ns, rk, term, DCT, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
 };
@@ -39,7 +43,13 @@ impl Graph {
         self.insert(Quad::new(s.clone(), p, o.into(), GraphName::DefaultGraph));
     }
 
-    /// Adds quads read elsewhere (the ontology files).
+    /// Adds the ontology's triples (labels and `skos:broader` families for
+    /// queries).
+    pub fn add_ontology(&mut self, ontology: &Ontology) {
+        self.extend(ontology.quads().iter().cloned());
+    }
+
+    /// Adds quads read elsewhere.
     pub fn extend(&mut self, quads: impl IntoIterator<Item = Quad>) {
         for quad in quads {
             self.insert(Quad::new(
@@ -77,19 +87,6 @@ impl Graph {
     pub fn into_quads(self) -> Vec<Quad> {
         self.quads
     }
-
-    /// N-Quads lines, sorted: the canonical form for comparing builds.
-    pub fn sorted_nquads(&self) -> String {
-        sorted_nquads(self.quads.iter())
-    }
-}
-
-/// Sorted N-Quads of any quads (blank nodes are not minted by reformkg, so
-/// this is canonical for its graphs).
-pub fn sorted_nquads<'a>(quads: impl Iterator<Item = &'a Quad>) -> String {
-    let mut lines: Vec<String> = quads.map(|q| format!("{q} .\n")).collect();
-    lines.sort();
-    lines.concat()
 }
 
 /// Mints the IRIs of one collection's resources.
@@ -208,7 +205,7 @@ impl CaseWriter<'_> {
             self.agency(agency);
         }
         for m in &facts.mechanisms {
-            let mechanism = iri(&self.lexicon.mechanisms[m.mechanism].iri);
+            let mechanism = iri(&self.lexicon.mechanism(m.mechanism).iri);
             self.graph.add(&s, rk("usesMechanism"), mechanism.clone());
             self.evidence(&mechanism, &m.evidence);
         }
@@ -250,7 +247,7 @@ impl CaseWriter<'_> {
                 g.add(
                     &outcome,
                     rk("outcomeMechanism"),
-                    iri(&self.lexicon.mechanisms[m].iri),
+                    iri(&self.lexicon.mechanism(m).iri),
                 );
             }
             g.add(&s, rk("hasOutcome"), outcome.clone());
@@ -260,7 +257,7 @@ impl CaseWriter<'_> {
 
     fn agency(&mut self, fact: &AgencyFact) {
         let (agency, new_node) = match &fact.key {
-            AgencyKey::Named(i) => (iri(&self.lexicon.named_agencies[*i].concept.iri), false),
+            AgencyKey::Named(id) => (iri(&self.lexicon.named_agency(*id).concept.iri), false),
             AgencyKey::Typed { place, agency_type } => {
                 (self.typed_agency(place, *agency_type, None), true)
             }
@@ -290,10 +287,10 @@ impl CaseWriter<'_> {
     fn typed_agency(
         &mut self,
         place: &Place,
-        agency_type: usize,
+        agency_type: AgencyTypeId,
         unlisted: Option<&str>,
     ) -> NamedNode {
-        let kind = &self.lexicon.agency_types[agency_type];
+        let kind = self.lexicon.agency_type(agency_type);
         let t = &kind.concept;
         let (place_slug, place_zh, place_en) = self.place_names(place);
         let agency = node(
@@ -333,7 +330,7 @@ impl CaseWriter<'_> {
     fn place_names(&self, place: &Place) -> (String, String, Option<String>) {
         match place {
             Place::District(d) => {
-                let c = &self.lexicon.districts[*d].concept;
+                let c = &self.lexicon.district(*d).concept;
                 (
                     c.local_name().to_owned(),
                     c.pref_zh.clone(),
@@ -341,7 +338,7 @@ impl CaseWriter<'_> {
                 )
             }
             Place::City(i) => {
-                let c = &self.lexicon.cities[*i];
+                let c = self.lexicon.city(*i);
                 (
                     c.local_name().to_owned(),
                     c.pref_zh.clone(),
@@ -351,9 +348,7 @@ impl CaseWriter<'_> {
             Place::National => {
                 let label = self
                     .lexicon
-                    .levels
-                    .iter()
-                    .find(|l| local_name(&l.iri) == "NationalLevel")
+                    .level(AdministrativeLevel::National)
                     .map(|l| l.prefix.clone())
                     .unwrap_or_default();
                 ("cn".to_owned(), label, Some("National".to_owned()))
@@ -364,21 +359,21 @@ impl CaseWriter<'_> {
     }
 
     fn level_of(&self, place: &Place) -> Option<NamedNode> {
-        let name = match place {
-            Place::National => "NationalLevel",
-            Place::City(_) => "CityLevel",
-            Place::District(_) | Place::UnknownDistrict(_) => "DistrictLevel",
+        let level = match place {
+            Place::National => AdministrativeLevel::National,
+            Place::City(_) => AdministrativeLevel::City,
+            Place::District(_) | Place::UnknownDistrict(_) => AdministrativeLevel::District,
             Place::Unknown => return None,
         };
-        Some(rk(name))
+        Some(rk(level.name()))
     }
 
     /// The district node of a place; an unknown district gets a node of its
     /// own, labelled with the name the text gave.
     fn place_node(&mut self, place: &Place) -> Option<NamedNode> {
         match place {
-            Place::District(d) => Some(iri(&self.lexicon.districts[*d].concept.iri)),
-            Place::City(c) => Some(iri(&self.lexicon.cities[*c].iri)),
+            Place::District(d) => Some(iri(&self.lexicon.district(*d).concept.iri)),
+            Place::City(c) => Some(iri(&self.lexicon.city(*c).iri)),
             Place::UnknownDistrict(name) => {
                 let district = node(&id_ns("district"), name);
                 self.graph.add(&district, term(RDF, "type"), rk("District"));

@@ -1,18 +1,36 @@
-//! Lexicon stage: the vocabulary the extractor recognises, read from
+//! Lexicon stage: the typed vocabulary the extractor recognises, read from
 //! `ontology/*.ttl`.
 //!
 //! Every label the extractor matches (districts, agency types, named
-//! agencies, mechanisms, units, magnitudes, qualifiers, level prefixes) comes
-//! from these Turtle files, so recognition grows by editing Turtle. The same
-//! triples are loaded into the store beside the extracted facts, so queries
-//! can use labels and `skos:broader` families.
+//! agencies, mechanisms, units, magnitudes, qualifiers, level prefixes) and
+//! every word its rules weigh (rk:ContextWord) comes from these Turtle
+//! files, so recognition grows by editing Turtle.
+//!
+//! What this crate owns: parsing the ontology once ([`Ontology`], the RDF
+//! the graph stage loads into the store) and reading it into a [`Lexicon`]:
+//! plain Rust values with typed ids ([`MechanismId`], [`AgencyTypeId`] …)
+//! and the closed sets of names that code and ontology share
+//! ([`ContextRole`], [`AdministrativeLevel`], [`QualifierPosition`]), parsed
+//! here so that a misspelt name fails the load, naming file and term.
+//!
+//! What it must not know: documents, cases, facts or the store. Its public
+//! [`Lexicon`] carries no RDF types, so the stages after it that only
+//! match text (extract) need no RDF library.
 
-use oxrdf::{BlankNode, NamedNode, NamedOrBlankNode, Quad, Term};
-use oxrdfio::{RdfFormat, RdfParser};
+mod ids;
+mod ontology;
+mod rules;
+
+pub use ids::{AgencyTypeId, CityId, DistrictId, MechanismId, NamedAgencyId, UnitId};
+pub use ontology::Ontology;
 pub use reformkg_vocab::local_name;
+pub use rules::{AdministrativeLevel, ContextRole, QualifierPosition};
+
+use ids::with_ids;
+use oxrdf::{NamedNode, NamedOrBlankNode, Term};
 use reformkg_vocab::{rk, term, RDF, RDFS, SKOS};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A SKOS concept (or any labelled resource) of the lexicon.
 #[derive(Debug, Clone, Default)]
@@ -35,8 +53,7 @@ impl Concept {
 #[derive(Debug, Clone)]
 pub struct District {
     pub concept: Concept,
-    /// Index into [`Lexicon::cities`].
-    pub city: Option<usize>,
+    pub city: Option<CityId>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,13 +72,14 @@ pub struct AgencyType {
 #[derive(Debug, Clone)]
 pub struct NamedAgency {
     pub concept: Concept,
-    pub agency_type: Option<usize>,
-    pub level: Option<String>,
+    pub agency_type: Option<AgencyTypeId>,
+    pub level: Option<AdministrativeLevel>,
 }
 
 /// An administrative level and the prefix that signals it (国家, 市, 区).
 #[derive(Debug, Clone)]
 pub struct Level {
+    pub level: AdministrativeLevel,
     pub iri: String,
     pub prefix: String,
 }
@@ -93,8 +111,8 @@ pub struct Numeral {
 #[derive(Debug, Clone)]
 pub struct FractionMark {
     pub label: String,
-    /// Index into [`Lexicon::units`] of the unit fractions are reported in.
-    pub unit: Option<usize>,
+    /// The unit fractions are reported in.
+    pub unit: Option<UnitId>,
     pub multiplier: u64,
     pub decimals: u32,
 }
@@ -110,11 +128,12 @@ pub struct Magnitude {
 #[derive(Debug, Clone)]
 pub struct Qualifier {
     pub label: String,
-    pub before_number: bool,
-    /// Stands after the unit (90%以上, 6日内).
-    pub after_unit: bool,
+    pub position: QualifierPosition,
 }
 
+/// The vocabulary of the extraction rules. The lists are in IRI order;
+/// an entry's typed id is its position in its list, resolved with the
+/// accessor of its kind ([`Lexicon::mechanism`] …).
 #[derive(Debug, Default)]
 pub struct Lexicon {
     pub cities: Vec<Concept>,
@@ -131,7 +150,7 @@ pub struct Lexicon {
     pub numerals: Vec<Numeral>,
     pub fraction_marks: Vec<FractionMark>,
     /// rk:ContextWord labels by rk:contextRole (see the ontology files).
-    pub context_words: BTreeMap<String, Vec<String>>,
+    context_words: BTreeMap<ContextRole, Vec<String>>,
     /// Labels of organisations that are not state bodies (工商联, 区委 …):
     /// recognised so that they are not taken for agencies.
     pub non_state_labels: Vec<String>,
@@ -140,8 +159,8 @@ pub struct Lexicon {
     /// The concept scheme that declares them (the mechanism scheme), where
     /// new mechanisms go.
     pub candidate_scheme: Option<String>,
-    /// Every triple of the ontology files, to be loaded into the store.
-    pub quads: Vec<Quad>,
+    /// The files the lexicon was read from, for messages.
+    source_files: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -162,75 +181,91 @@ pub enum LexiconError {
     NoFiles(String),
     #[error("{iri}: {what} has no Chinese skos:prefLabel")]
     MissingLabel { iri: String, what: &'static str },
+    #[error(
+        "{path}: <{subject}> has rk:contextRole \"{role}\", which no rule reads \
+         (the roles are: {known})"
+    )]
+    UnknownContextRole {
+        path: String,
+        subject: String,
+        role: String,
+        known: String,
+    },
+    #[error("{files}: no rk:ContextWord has rk:contextRole \"{role}\", which {reader} needs")]
+    MissingContextRole {
+        files: String,
+        role: ContextRole,
+        reader: &'static str,
+    },
+    #[error(
+        "{path}: <{iri}> is an administrative level no rule knows (the levels are rk:{known})"
+    )]
+    UnknownLevel {
+        path: String,
+        iri: String,
+        known: String,
+    },
+    #[error("{files}: no rk:{level} with an rk:levelPrefix, which {reader} needs")]
+    MissingLevel {
+        files: String,
+        level: AdministrativeLevel,
+        reader: &'static str,
+    },
+    #[error(
+        "{path}: <{subject}> has rk:position \"{position}\", which is no qualifier position \
+         (the positions are: {known})"
+    )]
+    UnknownQualifierPosition {
+        path: String,
+        subject: String,
+        position: String,
+        known: String,
+    },
+    #[error("{path}: the qualifier <{subject}> has no rk:position")]
+    QualifierWithoutPosition { path: String, subject: String },
+    #[error("{files}: no rk:Qualifier has rk:position \"{position}\", which {reader} needs")]
+    MissingQualifierPosition {
+        files: String,
+        position: QualifierPosition,
+        reader: &'static str,
+    },
 }
 
 impl Lexicon {
-    /// Reads every `*.ttl` file of a directory, in file-name order.
+    /// Reads the vocabulary of every `*.ttl` file of a directory. Use
+    /// [`Ontology::load_dir`] and [`Lexicon::from_ontology`] when the triples
+    /// are wanted too (one parse for both).
     pub fn load_dir(dir: &Path) -> Result<Self, LexiconError> {
-        let entries = std::fs::read_dir(dir).map_err(|source| LexiconError::Dir {
-            path: dir.display().to_string(),
-            source,
-        })?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "ttl"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(LexiconError::NoFiles(dir.display().to_string()));
-        }
-        let mut sources = Vec::with_capacity(files.len());
-        for path in files {
-            let text = std::fs::read(&path).map_err(|source| LexiconError::Read {
-                path: path.display().to_string(),
-                source,
-            })?;
-            sources.push((path.display().to_string(), text));
-        }
-        Self::from_turtle(sources.iter().map(|(p, t)| (p.as_str(), t.as_slice())))
+        Self::from_ontology(&Ontology::load_dir(dir)?)
     }
 
     /// Builds the lexicon from Turtle documents given as (name, bytes).
     pub fn from_turtle<'a>(
         sources: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     ) -> Result<Self, LexiconError> {
-        let mut quads = Vec::new();
-        for (file_number, (path, bytes)) in sources.into_iter().enumerate() {
-            let mut blank_nodes = BlankNodeNamer::new(file_number);
-            for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(bytes) {
-                let quad = quad.map_err(|e| LexiconError::Syntax {
-                    path: path.to_owned(),
-                    message: e.to_string(),
-                })?;
-                quads.push(blank_nodes.rename(quad));
-            }
-        }
-        let index = Index::new(&quads);
-        let mut lexicon = Lexicon::default();
+        Self::from_ontology(&Ontology::from_turtle(sources)?)
+    }
+
+    /// Reads the typed vocabulary out of parsed ontology files.
+    pub fn from_ontology(ontology: &Ontology) -> Result<Self, LexiconError> {
+        let index = Index::new(ontology);
+        let mut lexicon = Lexicon {
+            source_files: ontology.files().map(str::to_owned).collect(),
+            ..Lexicon::default()
+        };
         lexicon.read_places(&index)?;
         lexicon.read_agencies(&index)?;
         lexicon.mechanisms = index.concepts_of(&rk("Mechanism"), "mechanism")?;
         lexicon.read_quantities(&index)?;
-        lexicon.read_extraction_rules(&index);
-        lexicon.levels = index
-            .subjects_of(&rk("AdministrativeLevel"))
-            .into_iter()
-            .filter_map(|iri| {
-                let prefix = index.literal(&iri, &rk("levelPrefix"))?;
-                Some(Level { iri, prefix })
-            })
-            .collect();
-        lexicon.quads = quads;
+        lexicon.read_extraction_rules(&index)?;
+        lexicon.read_levels(&index)?;
         Ok(lexicon)
     }
 
     fn read_places(&mut self, index: &Index) -> Result<(), LexiconError> {
         self.cities = index.concepts_of(&rk("City"), "city")?;
-        let city_position: HashMap<&str, usize> = self
-            .cities
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.iri.as_str(), i))
+        let city_ids: HashMap<&str, CityId> = with_ids(&self.cities, CityId::at)
+            .map(|(id, c)| (c.iri.as_str(), id))
             .collect();
         self.districts = index
             .concepts_of(&rk("District"), "district")?
@@ -238,7 +273,7 @@ impl Lexicon {
             .map(|concept| {
                 let city = index
                     .object_iri(&concept.iri, &rk("city"))
-                    .and_then(|c| city_position.get(c.as_str()).copied());
+                    .and_then(|c| city_ids.get(c.as_str()).copied());
                 District { concept, city }
             })
             .collect();
@@ -259,23 +294,34 @@ impl Lexicon {
                 }
             })
             .collect();
-        let type_position: HashMap<String, usize> = self
-            .agency_types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.concept.iri.clone(), i))
+        let type_ids: HashMap<&str, AgencyTypeId> = with_ids(&self.agency_types, AgencyTypeId::at)
+            .map(|(id, t)| (t.concept.iri.as_str(), id))
             .collect();
-        self.named_agencies = index
-            .concepts_of(&rk("Agency"), "agency")?
-            .into_iter()
-            .map(|concept| NamedAgency {
+        let mut named_agencies = Vec::new();
+        for concept in index.concepts_of(&rk("Agency"), "agency")? {
+            let level = match index.object_iri_with_file(&concept.iri, &rk("level")) {
+                Some((iri, path)) => Some(level_named(&iri, path)?),
+                None => None,
+            };
+            named_agencies.push(NamedAgency {
                 agency_type: index
                     .object_iri(&concept.iri, &rk("agencyType"))
-                    .and_then(|t| type_position.get(&t).copied()),
-                level: index.object_iri(&concept.iri, &rk("level")),
+                    .and_then(|t| type_ids.get(t.as_str()).copied()),
+                level,
                 concept,
-            })
-            .collect();
+            });
+        }
+        self.named_agencies = named_agencies;
+        Ok(())
+    }
+
+    fn read_levels(&mut self, index: &Index) -> Result<(), LexiconError> {
+        for (iri, path) in index.subjects_of_with_file(&rk("AdministrativeLevel")) {
+            let level = level_named(&iri, path)?;
+            if let Some(prefix) = index.literal(&iri, &rk("levelPrefix")) {
+                self.levels.push(Level { level, iri, prefix });
+            }
+        }
         Ok(())
     }
 
@@ -304,16 +350,25 @@ impl Lexicon {
                 }
             }
         }
-        for iri in index.subjects_of(&rk("Qualifier")) {
-            let position = index.literal(&iri, &rk("position"));
-            let before_number = position.as_deref() == Some("before");
-            let after_unit = position.as_deref() == Some("afterUnit");
+        for (iri, class_file) in index.subjects_of_with_file(&rk("Qualifier")) {
+            let position = match index.literal_with_file(&iri, &rk("position")) {
+                Some((name, path)) => QualifierPosition::from_name(&name).ok_or_else(|| {
+                    LexiconError::UnknownQualifierPosition {
+                        path: path.to_owned(),
+                        subject: iri.clone(),
+                        position: name,
+                        known: QualifierPosition::names(),
+                    }
+                })?,
+                None => {
+                    return Err(LexiconError::QualifierWithoutPosition {
+                        path: class_file.to_owned(),
+                        subject: iri,
+                    })
+                }
+            };
             for label in index.zh_labels(&iri) {
-                self.qualifiers.push(Qualifier {
-                    label,
-                    before_number,
-                    after_unit,
-                });
+                self.qualifiers.push(Qualifier { label, position });
             }
         }
         for iri in index.subjects_of(&rk("OrdinalMarker")) {
@@ -324,7 +379,7 @@ impl Lexicon {
 
     /// Numerals, fractions, context words, non-state bodies and candidate
     /// suffixes: the vocabulary of the extraction rules.
-    fn read_extraction_rules(&mut self, index: &Index) {
+    fn read_extraction_rules(&mut self, index: &Index) -> Result<(), LexiconError> {
         for iri in index.subjects_of(&rk("Numeral")) {
             let Some(value) = index
                 .literal(&iri, &rk("digitValue"))
@@ -341,10 +396,13 @@ impl Lexicon {
                 });
             }
         }
+        let unit_ids: HashMap<&str, UnitId> = with_ids(&self.units, UnitId::at)
+            .map(|(id, u)| (u.concept.iri.as_str(), id))
+            .collect();
         for iri in index.subjects_of(&rk("FractionMark")) {
             let unit = index
                 .object_iri(&iri, &rk("convertsTo"))
-                .and_then(|u| self.units.iter().position(|x| x.concept.iri == u));
+                .and_then(|u| unit_ids.get(u.as_str()).copied());
             let multiplier = index
                 .literal(&iri, &rk("multiplier"))
                 .and_then(|m| m.parse().ok())
@@ -363,7 +421,15 @@ impl Lexicon {
             }
         }
         for iri in index.subjects_of(&rk("ContextWord")) {
-            if let Some(role) = index.literal(&iri, &rk("contextRole")) {
+            if let Some((name, path)) = index.literal_with_file(&iri, &rk("contextRole")) {
+                let role = ContextRole::from_name(&name).ok_or_else(|| {
+                    LexiconError::UnknownContextRole {
+                        path: path.to_owned(),
+                        subject: iri.clone(),
+                        role: name,
+                        known: ContextRole::names(),
+                    }
+                })?;
                 self.context_words
                     .entry(role)
                     .or_default()
@@ -375,119 +441,230 @@ impl Lexicon {
                 self.non_state_labels.extend(index.zh_labels(&iri));
             }
         }
-        for (subject, _) in index.by_subject.iter() {
+        for subject in index.by_subject.keys() {
             let suffixes = index.literals(subject, &rk("candidateSuffix"));
             if !suffixes.is_empty() {
                 self.candidate_scheme.get_or_insert_with(|| subject.clone());
                 self.candidate_suffixes.extend(suffixes);
             }
         }
+        Ok(())
     }
 
     /// The context words of one rk:contextRole (empty when none are defined).
-    pub fn context(&self, role: &str) -> &[String] {
-        self.context_words.get(role).map_or(&[], Vec::as_slice)
+    pub fn context(&self, role: ContextRole) -> &[String] {
+        self.context_words.get(&role).map_or(&[], Vec::as_slice)
+    }
+
+    /// Fails unless the ontology gives words to every one of `roles`:
+    /// `reader` (e.g. "the agency rules") names who needs them.
+    pub fn require_context_roles(
+        &self,
+        roles: &[ContextRole],
+        reader: &'static str,
+    ) -> Result<(), LexiconError> {
+        match roles.iter().find(|r| self.context(**r).is_empty()) {
+            Some(&role) => Err(LexiconError::MissingContextRole {
+                files: self.source_files(),
+                role,
+                reader,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Fails unless the ontology defines each of `levels` with a prefix.
+    pub fn require_levels(
+        &self,
+        levels: &[AdministrativeLevel],
+        reader: &'static str,
+    ) -> Result<(), LexiconError> {
+        match levels.iter().find(|l| self.level(**l).is_none()) {
+            Some(&level) => Err(LexiconError::MissingLevel {
+                files: self.source_files(),
+                level,
+                reader,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Fails unless some qualifier stands at each of `positions`.
+    pub fn require_qualifier_positions(
+        &self,
+        positions: &[QualifierPosition],
+        reader: &'static str,
+    ) -> Result<(), LexiconError> {
+        let defined = |p: &QualifierPosition| self.qualifiers.iter().any(|q| q.position == *p);
+        match positions.iter().find(|p| !defined(p)) {
+            Some(&position) => Err(LexiconError::MissingQualifierPosition {
+                files: self.source_files(),
+                position,
+                reader,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn source_files(&self) -> String {
+        self.source_files.join(", ")
+    }
+
+    pub fn city(&self, id: CityId) -> &Concept {
+        &self.cities[id.position()]
+    }
+
+    pub fn district(&self, id: DistrictId) -> &District {
+        &self.districts[id.position()]
+    }
+
+    pub fn agency_type(&self, id: AgencyTypeId) -> &AgencyType {
+        &self.agency_types[id.position()]
+    }
+
+    pub fn named_agency(&self, id: NamedAgencyId) -> &NamedAgency {
+        &self.named_agencies[id.position()]
+    }
+
+    pub fn mechanism(&self, id: MechanismId) -> &Concept {
+        &self.mechanisms[id.position()]
+    }
+
+    pub fn unit(&self, id: UnitId) -> &Unit {
+        &self.units[id.position()]
+    }
+
+    pub fn cities_with_ids(&self) -> impl Iterator<Item = (CityId, &Concept)> {
+        with_ids(&self.cities, CityId::at)
+    }
+
+    pub fn districts_with_ids(&self) -> impl Iterator<Item = (DistrictId, &District)> {
+        with_ids(&self.districts, DistrictId::at)
+    }
+
+    pub fn agency_types_with_ids(&self) -> impl Iterator<Item = (AgencyTypeId, &AgencyType)> {
+        with_ids(&self.agency_types, AgencyTypeId::at)
+    }
+
+    pub fn named_agencies_with_ids(&self) -> impl Iterator<Item = (NamedAgencyId, &NamedAgency)> {
+        with_ids(&self.named_agencies, NamedAgencyId::at)
+    }
+
+    pub fn mechanisms_with_ids(&self) -> impl Iterator<Item = (MechanismId, &Concept)> {
+        with_ids(&self.mechanisms, MechanismId::at)
+    }
+
+    pub fn units_with_ids(&self) -> impl Iterator<Item = (UnitId, &Unit)> {
+        with_ids(&self.units, UnitId::at)
     }
 
     /// The district whose Chinese labels include `name`.
-    pub fn district_named(&self, name: &str) -> Option<usize> {
-        self.districts
-            .iter()
-            .position(|d| d.concept.labels_zh.iter().any(|l| l == name))
+    pub fn district_named(&self, name: &str) -> Option<DistrictId> {
+        self.districts_with_ids()
+            .find(|(_, d)| d.concept.labels_zh.iter().any(|l| l == name))
+            .map(|(id, _)| id)
     }
 
     pub fn level_with_prefix(&self, prefix: &str) -> Option<&Level> {
         self.levels.iter().find(|l| l.prefix == prefix)
     }
-}
 
-/// The Turtle parser names blank nodes (SHACL property shapes, OWL unions)
-/// at random; renaming them by order of appearance keeps builds
-/// byte-identical.
-struct BlankNodeNamer {
-    file_number: usize,
-    names: HashMap<String, BlankNode>,
-}
-
-impl BlankNodeNamer {
-    fn new(file_number: usize) -> Self {
-        Self {
-            file_number,
-            names: HashMap::new(),
-        }
-    }
-
-    fn name(&mut self, node: &BlankNode) -> BlankNode {
-        let next = self.names.len();
-        let file_number = self.file_number;
-        self.names
-            .entry(node.as_str().to_owned())
-            .or_insert_with(|| BlankNode::new_unchecked(format!("o{file_number}b{next}")))
-            .clone()
-    }
-
-    fn rename(&mut self, mut quad: Quad) -> Quad {
-        if let NamedOrBlankNode::BlankNode(b) = &quad.subject {
-            quad.subject = self.name(b).into();
-        }
-        if let Term::BlankNode(b) = &quad.object {
-            quad.object = self.name(b).into();
-        }
-        quad
+    /// The definition of a level, when the ontology gives it a prefix.
+    pub fn level(&self, level: AdministrativeLevel) -> Option<&Level> {
+        self.levels.iter().find(|l| l.level == level)
     }
 }
 
-/// Subject → predicate → objects, for reading the ontology.
-struct Index {
-    by_subject: BTreeMap<String, Vec<(String, Term)>>,
+/// The level an IRI names, or an error naming the file that uses it.
+fn level_named(iri: &str, path: &str) -> Result<AdministrativeLevel, LexiconError> {
+    AdministrativeLevel::ALL
+        .iter()
+        .copied()
+        .find(|l| rk(l.name()).as_str() == iri)
+        .ok_or_else(|| LexiconError::UnknownLevel {
+            path: path.to_owned(),
+            iri: iri.to_owned(),
+            known: AdministrativeLevel::names().replace(", ", ", rk:"),
+        })
 }
 
-impl Index {
-    fn new(quads: &[Quad]) -> Self {
-        let mut by_subject: BTreeMap<String, Vec<(String, Term)>> = BTreeMap::new();
-        for quad in quads {
+/// Subject → (predicate, object, file) triples, for reading the ontology.
+struct Index<'o> {
+    by_subject: BTreeMap<String, Vec<(String, Term, &'o str)>>,
+}
+
+impl<'o> Index<'o> {
+    fn new(ontology: &'o Ontology) -> Self {
+        let mut by_subject: BTreeMap<String, Vec<(String, Term, &'o str)>> = BTreeMap::new();
+        for (quad, file) in ontology.quads_with_files() {
             if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
-                by_subject
-                    .entry(s.as_str().to_owned())
-                    .or_default()
-                    .push((quad.predicate.as_str().to_owned(), quad.object.clone()));
+                by_subject.entry(s.as_str().to_owned()).or_default().push((
+                    quad.predicate.as_str().to_owned(),
+                    quad.object.clone(),
+                    file,
+                ));
             }
         }
         Self { by_subject }
     }
 
-    fn objects<'a>(&'a self, s: &str, p: &'a NamedNode) -> impl Iterator<Item = &'a Term> + 'a {
+    /// The objects of `p` on `s`, each with the file that states it.
+    fn objects_with_files<'a>(
+        &'a self,
+        s: &str,
+        p: &'a NamedNode,
+    ) -> impl Iterator<Item = (&'a Term, &'o str)> + 'a {
         self.by_subject
             .get(s)
             .into_iter()
             .flatten()
-            .filter(move |(pred, _)| pred == p.as_str())
-            .map(|(_, o)| o)
+            .filter(move |(pred, _, _)| pred == p.as_str())
+            .map(|(_, o, file)| (o, *file))
+    }
+
+    fn objects<'a>(&'a self, s: &str, p: &'a NamedNode) -> impl Iterator<Item = &'a Term> + 'a {
+        self.objects_with_files(s, p).map(|(o, _)| o)
     }
 
     /// Subjects typed with `class`, in IRI order (so matching is stable).
     fn subjects_of(&self, class: &NamedNode) -> Vec<String> {
+        self.subjects_of_with_file(class)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect()
+    }
+
+    /// Subjects typed with `class`, each with the file that types it.
+    fn subjects_of_with_file(&self, class: &NamedNode) -> Vec<(String, &'o str)> {
         let rdf_type = term(RDF, "type");
         self.by_subject
             .keys()
-            .filter(|s| {
-                self.objects(s, &rdf_type)
-                    .any(|o| matches!(o, Term::NamedNode(n) if n == class))
+            .filter_map(|s| {
+                self.objects_with_files(s, &rdf_type)
+                    .find(|(o, _)| matches!(o, Term::NamedNode(n) if n == class))
+                    .map(|(_, file)| (s.clone(), file))
             })
-            .cloned()
             .collect()
     }
 
     fn object_iri(&self, s: &str, p: &NamedNode) -> Option<String> {
-        self.objects(s, p).find_map(|o| match o {
-            Term::NamedNode(n) => Some(n.as_str().to_owned()),
+        self.object_iri_with_file(s, p).map(|(iri, _)| iri)
+    }
+
+    fn object_iri_with_file(&self, s: &str, p: &NamedNode) -> Option<(String, &'o str)> {
+        self.objects_with_files(s, p).find_map(|(o, file)| match o {
+            Term::NamedNode(n) => Some((n.as_str().to_owned(), file)),
             _ => None,
         })
     }
 
     fn literal(&self, s: &str, p: &NamedNode) -> Option<String> {
-        self.objects(s, p).find_map(|o| match o {
-            Term::Literal(l) => Some(l.value().to_owned()),
+        self.literal_with_file(s, p).map(|(value, _)| value)
+    }
+
+    fn literal_with_file(&self, s: &str, p: &NamedNode) -> Option<(String, &'o str)> {
+        self.objects_with_files(s, p).find_map(|(o, file)| match o {
+            Term::Literal(l) => Some((l.value().to_owned(), file)),
             _ => None,
         })
     }
@@ -611,7 +788,7 @@ mod tests {
         let lexicon = Lexicon::from_turtle([("sample.ttl", SAMPLE.as_bytes())]).expect("valid");
         assert_eq!(lexicon.districts.len(), 1);
         assert_eq!(lexicon.districts[0].concept.labels_zh, ["金山区", "金山"]);
-        assert_eq!(lexicon.districts[0].city, Some(0));
+        assert_eq!(lexicon.districts[0].city, Some(CityId::at(0)));
         let gz = &lexicon.mechanisms[0];
         assert_eq!(gz.pref_zh, "告知承诺");
         assert_eq!(gz.pref_en.as_deref(), Some("Notification and commitment"));
@@ -621,7 +798,7 @@ mod tests {
             Some(rk("CityLevel").as_str())
         );
         assert_eq!(lexicon.magnitudes[0].multiplier, 10000);
-        assert_eq!(lexicon.district_named("金山"), Some(0));
+        assert_eq!(lexicon.district_named("金山"), Some(DistrictId::at(0)));
     }
 
     #[test]
@@ -638,5 +815,98 @@ mod tests {
         let ttl = r#"<http://x/m> a <https://w3id.org/reformkg/ontology#Mechanism> ."#;
         let err = Lexicon::from_turtle([("m.ttl", ttl.as_bytes())]).unwrap_err();
         assert!(matches!(err, LexiconError::MissingLabel { .. }));
+    }
+
+    /// The project's ontology/ directory.
+    fn ontology_dir() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ontology")
+    }
+
+    /// A copy of ontology/ in a temporary directory, with `from` replaced
+    /// by `to` in `file`.
+    fn edited_ontology(file: &str, from: &str, to: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for entry in std::fs::read_dir(ontology_dir()).expect("ontology/") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().expect("file name").to_owned();
+            let mut text = std::fs::read_to_string(&path).expect("reads");
+            if name == file {
+                assert!(text.contains(from), "{file} has {from}");
+                text = text.replacen(from, to, 1);
+            }
+            std::fs::write(dir.path().join(name), text).expect("writes");
+        }
+        dir
+    }
+
+    #[test]
+    fn the_ontology_names_only_roles_levels_and_positions_the_code_knows() {
+        let lexicon = Lexicon::load_dir(&ontology_dir()).expect("the ontology loads");
+        for role in ContextRole::ALL {
+            assert!(!lexicon.context(*role).is_empty(), "no {role} words");
+        }
+        for level in AdministrativeLevel::ALL {
+            assert!(lexicon.level(*level).is_some(), "no {level}");
+        }
+        lexicon
+            .require_qualifier_positions(QualifierPosition::ALL, "this test")
+            .expect("every position has a qualifier");
+    }
+
+    #[test]
+    fn a_renamed_context_role_fails_the_load_naming_role_and_file() {
+        let dir = edited_ontology(
+            "agency-types.ttl",
+            r#"rk:contextRole "venueBefore""#,
+            r#"rk:contextRole "venueAhead""#,
+        );
+        let err = Lexicon::load_dir(dir.path()).expect_err("an unknown role");
+        let message = err.to_string();
+        assert!(
+            matches!(err, LexiconError::UnknownContextRole { .. }),
+            "{message}"
+        );
+        assert!(message.contains("\"venueAhead\""), "{message}");
+        assert!(message.contains("agency-types.ttl"), "{message}");
+        assert!(message.contains("context/venue-before"), "{message}");
+    }
+
+    #[test]
+    fn unknown_levels_and_positions_fail_the_load_naming_the_file() {
+        let dir = edited_ontology("reformkg.ttl", "rk:CityLevel\n", "rk:TownLevel\n");
+        let message = Lexicon::load_dir(dir.path())
+            .expect_err("a level")
+            .to_string();
+        assert!(message.contains("TownLevel"), "{message}");
+        assert!(message.contains("reformkg.ttl"), "{message}");
+
+        let dir = edited_ontology(
+            "quantities.ttl",
+            r#"rk:position "afterUnit""#,
+            r#"rk:position "behind""#,
+        );
+        let message = Lexicon::load_dir(dir.path())
+            .expect_err("a position")
+            .to_string();
+        assert!(message.contains("\"behind\""), "{message}");
+        assert!(message.contains("quantities.ttl"), "{message}");
+    }
+
+    #[test]
+    fn a_role_no_word_has_is_an_error_for_the_reader_that_needs_it() {
+        let lexicon = Lexicon::from_turtle([("sample.ttl", SAMPLE.as_bytes())]).expect("valid");
+        let err = lexicon
+            .require_context_roles(&[ContextRole::VenueBefore], "the agency rules")
+            .expect_err("no venue words");
+        assert_eq!(
+            err.to_string(),
+            "sample.ttl: no rk:ContextWord has rk:contextRole \"venueBefore\", which the agency rules needs"
+        );
+        lexicon
+            .require_levels(&[AdministrativeLevel::City], "the agency rules")
+            .expect("the sample defines the city level");
+        assert!(lexicon
+            .require_levels(&[AdministrativeLevel::National], "the agency rules")
+            .is_err());
     }
 }
