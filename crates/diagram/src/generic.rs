@@ -8,13 +8,13 @@ use super::model::{iri_at, select};
 use super::render::{Diagram, Engine};
 use super::DiagramError;
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
-use oxigraph::sparql::SparqlEvaluator;
 use oxigraph::store::Store;
 use reformkg_present::labels::{Labels, Lang};
 use reformkg_present::table::truncate;
-use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
+use reformkg_store::sparql::{self, Answer, Limits, Prefixes, Statement};
 use reformkg_vocab::{DCT, RDF, RDFS, RK, SKOS};
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 /// Literal lines folded into one node before the rest is cut.
 const MAX_LITERAL_LINES: usize = 8;
@@ -35,30 +35,15 @@ pub(super) fn from_query(
     sparql: &str,
     labels: &Labels,
 ) -> Result<Diagram, DiagramError> {
-    refuse_updates(sparql)?;
-    let answer = sparql::run(store, sparql, &Prefixes::default(), None)?.answer;
+    // Parsed once; a diagram only reads, so an update in a `.rq` file is
+    // refused before it can run.
+    let prepared = match sparql::parse(sparql, &Prefixes::default(), None)? {
+        Statement::Query(prepared) => prepared,
+        Statement::Update(_) => return Err(DiagramError::Update),
+    };
+    let answer =
+        sparql::execute_query(store, prepared, None, Limits::default(), Instant::now())?.answer;
     draw_answer(store, &answer, labels.clone())
-}
-
-/// A diagram only reads: an update in a `.rq` file is refused before it
-/// can run.
-fn refuse_updates(sparql: &str) -> Result<(), DiagramError> {
-    let mut evaluator = SparqlEvaluator::new();
-    for (prefix, namespace) in Prefixes::default().iter() {
-        evaluator = evaluator
-            .with_prefix(prefix, namespace)
-            .map_err(|e| QueryError::Prefix {
-                prefix: prefix.to_owned(),
-                message: e.to_string(),
-            })?;
-    }
-    match evaluator.clone().parse_query(sparql) {
-        Ok(_) => Ok(()),
-        Err(query_error) => match evaluator.parse_update(sparql) {
-            Ok(_) => Err(DiagramError::Update),
-            Err(_) => Err(QueryError::Syntax(query_error).into()),
-        },
-    }
 }
 
 fn draw_answer(store: &Store, answer: &Answer, labels: Labels) -> Result<Diagram, DiagramError> {

@@ -155,13 +155,9 @@ fn write_triples(
     let mut serializer = RdfSerializer::from_format(format);
     if format == RdfFormat::Turtle {
         for (prefix, namespace) in used_prefixes(triples.iter(), prefixes) {
-            serializer =
-                serializer
-                    .with_prefix(prefix, namespace)
-                    .map_err(|e| QueryError::Prefix {
-                        prefix: prefix.to_owned(),
-                        message: e.to_string(),
-                    })?;
+            serializer = serializer
+                .with_prefix(prefix, namespace)
+                .map_err(|e| QueryError::bad_prefix(prefix, e))?;
         }
     }
     let mut writer = serializer.for_writer(&mut *out);

@@ -49,6 +49,16 @@ pub enum QueryError {
     Storage(#[from] oxigraph::store::StorageError),
 }
 
+impl QueryError {
+    /// A prefix that Oxigraph refused, from the evaluator or a serialiser.
+    pub fn bad_prefix(prefix: &str, error: impl std::fmt::Display) -> Self {
+        QueryError::Prefix {
+            prefix: prefix.to_owned(),
+            message: error.to_string(),
+        }
+    }
+}
+
 /// A prefix list: the defaults plus any the user declared.
 #[derive(Debug, Clone)]
 pub struct Prefixes {
@@ -92,13 +102,9 @@ impl Prefixes {
     ) -> Result<SparqlEvaluator, QueryError> {
         let mut evaluator = SparqlEvaluator::new();
         for (prefix, namespace) in self.iter() {
-            evaluator =
-                evaluator
-                    .with_prefix(prefix, namespace)
-                    .map_err(|e| QueryError::Prefix {
-                        prefix: prefix.to_owned(),
-                        message: e.to_string(),
-                    })?;
+            evaluator = evaluator
+                .with_prefix(prefix, namespace)
+                .map_err(|e| QueryError::bad_prefix(prefix, e))?;
         }
         if let Some(token) = cancel {
             evaluator = evaluator.with_cancellation_token(token);
