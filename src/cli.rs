@@ -1,12 +1,13 @@
-//! Subcommands of the `reformkg` binary (DESIGN.md, "Command line").
+//! Subcommands of the `reformkg` binary (docs/CONTRACT.md, "Command line").
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use oxigraph::sparql::CancellationToken;
-use reformkg::pipeline::{self, resource_dir, BuildReport};
+use reformkg::pipeline::{self, BuildReport};
 use reformkg::present::export::{export, ExportFormat};
 use reformkg::present::format::{stream_solutions, write_answer, OutputFormat};
 use reformkg::present::table::TableOptions;
+use reformkg::resources::{self, Kind, Source};
 use reformkg::saved;
 use reformkg::store;
 use reformkg::store::atomic_file::AtomicFile;
@@ -18,11 +19,7 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "reformkg",
-    version,
-    about = "Build and query a knowledge graph of business-environment reform cases (优化营商环境案例)"
-)]
+#[command(name = "reformkg", version, about)]
 pub struct Cli {
     /// The Oxigraph store directory.
     #[arg(long, global = true, env = "REFORMKG_STORE", default_value = store::DEFAULT_STORE_DIR)]
@@ -37,8 +34,9 @@ pub enum Command {
     Build {
         /// Documents or folders of .txt documents.
         inputs: Vec<PathBuf>,
-        /// The folder of vocabulary Turtle files.
-        #[arg(long, env = "REFORMKG_ONTOLOGY")]
+        /// The folder of vocabulary Turtle files (else REFORMKG_ONTOLOGY, ./ontology, beside
+        /// the executable, or the built-in copy; `reformkg doctor` shows which).
+        #[arg(long)]
         ontology: Option<PathBuf>,
         /// The largest input document read, in bytes (suffix K, M or G; default 64M, or
         /// REFORMKG_MAX_INPUT_BYTES).
@@ -55,8 +53,9 @@ pub enum Command {
         file: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
-        /// The folder of saved queries.
-        #[arg(long, env = "REFORMKG_QUERIES")]
+        /// The folder of saved queries (else REFORMKG_QUERIES, ./queries, beside the
+        /// executable, or the built-in copy).
+        #[arg(long)]
         queries: Option<PathBuf>,
         /// Stop the query after this many seconds (0: no limit).
         #[arg(long, value_name = "SECS", default_value_t = sparql::DEFAULT_TIMEOUT.as_secs())]
@@ -68,9 +67,11 @@ pub enum Command {
     },
     /// Interactive SPARQL shell (builds the store from seeds/ first if there is none).
     Repl {
-        #[arg(long, env = "REFORMKG_QUERIES")]
+        /// The folder of saved queries (as for `query`).
+        #[arg(long)]
         queries: Option<PathBuf>,
-        #[arg(long, env = "REFORMKG_ONTOLOGY")]
+        /// The folder of vocabulary Turtle files (as for `build`).
+        #[arg(long)]
         ontology: Option<PathBuf>,
         /// The starting `.timeout`, in seconds (0: no limit).
         #[arg(long, value_name = "SECS", default_value_t = sparql::DEFAULT_TIMEOUT.as_secs())]
@@ -119,6 +120,14 @@ pub enum Command {
         #[command(subcommand)]
         action: LexiconAction,
     },
+    /// Where the vocabulary, saved queries and default documents are read from, the store, and
+    /// Graphviz: what this binary will use, and why.
+    Doctor {
+        #[arg(long)]
+        ontology: Option<PathBuf>,
+        #[arg(long)]
+        queries: Option<PathBuf>,
+    },
     /// List the cases most like CASE (a rank, IRI or case:… name) and the mechanisms they share.
     Similar {
         case: String,
@@ -134,16 +143,17 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum LexiconAction {
     /// Candidate mechanism names the lexicon does not know, mined from the cases (quoted terms,
-    /// recurring …制/…清单/…机制/一件事 phrases), ranked by how many cases use them, as SKOS Turtle
-    /// ready to paste into ontology/mechanisms.ttl.
+    /// recurring phrases ending in one of the ontology's candidate suffixes), ranked by how many
+    /// cases use them, as SKOS Turtle ready to paste into ontology/mechanisms.ttl.
     Suggest {
         /// Documents or folders of .txt documents to mine (default: the cases in the store).
         inputs: Vec<PathBuf>,
         /// How many candidates to print.
         #[arg(long, default_value_t = 20)]
         limit: usize,
-        /// The folder of vocabulary Turtle files.
-        #[arg(long, env = "REFORMKG_ONTOLOGY")]
+        /// The folder of vocabulary Turtle files (else REFORMKG_ONTOLOGY, ./ontology, beside
+        /// the executable, or the built-in copy; `reformkg doctor` shows which).
+        #[arg(long)]
         ontology: Option<PathBuf>,
     },
 }
@@ -177,8 +187,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             timeout,
             max_rows,
         } => {
-            let queries_dir = resource_dir(queries.as_deref(), "queries");
-            let text = saved::resolve_query_text(sparql.as_deref(), file.as_deref(), &queries_dir)?;
+            let saved =
+                saved::SavedQueries::new(resources::locate(Kind::Queries, queries.as_deref()));
+            let text = saved::resolve_query_text(sparql.as_deref(), file.as_deref(), &saved)?;
             let limits = QueryLimits {
                 timeout: (timeout > 0).then(|| Duration::from_secs(timeout)),
                 max_rows: (max_rows > 0).then_some(max_rows),
@@ -200,7 +211,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             let config = reformkg::repl::ReplConfig {
                 store_dir: cli.store.clone(),
-                queries_dir: resource_dir(queries.as_deref(), "queries"),
+                saved: saved::SavedQueries::new(resources::locate(
+                    Kind::Queries,
+                    queries.as_deref(),
+                )),
                 history: reformkg::repl::default_history_file(),
                 timeout: (timeout > 0).then(|| Duration::from_secs(timeout)),
             };
@@ -240,6 +254,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     ontology,
                 },
         } => run_suggest(&cli.store, &inputs, limit, ontology.as_deref()),
+        Command::Doctor { ontology, queries } => {
+            write_stdout(&doctor(&cli.store, ontology.as_deref(), queries.as_deref()))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Similar { case, limit, lang } => {
             let store = store::open(&cli.store)?;
             let text = reformkg::diagram::similar(&store, &case, lang, limit)?;
@@ -249,13 +267,56 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// `reformkg doctor`: one line per thing the program reads or runs.
+fn doctor(store_dir: &Path, ontology: Option<&Path>, queries: Option<&Path>) -> String {
+    let store = if !store::exists(store_dir) {
+        format!(
+            "{} (none yet: `reformkg build` makes it)",
+            store_dir.display()
+        )
+    } else {
+        match store::open(store_dir) {
+            Ok(snapshot) => format!("{} ({})", store_dir.display(), snapshot.version()),
+            Err(e) => format!("{} (cannot open: {e})", store_dir.display()),
+        }
+    };
+    let graphviz = reformkg::diagram::render::graphviz_version().unwrap_or_else(|| {
+        "not found (diagrams are written as DOT text; install graphviz to render them)".to_owned()
+    });
+    let lines = [
+        ("reformkg", env!("CARGO_PKG_VERSION").to_owned()),
+        ("store", store),
+        (
+            "ontology",
+            resources::locate(Kind::Ontology, ontology).to_string(),
+        ),
+        (
+            "queries",
+            resources::locate(Kind::Queries, queries).to_string(),
+        ),
+        ("seeds", resources::locate(Kind::Seeds, None).to_string()),
+        ("graphviz", graphviz),
+    ];
+    lines
+        .iter()
+        .map(|(what, value)| format!("{what:<9} {value}\n"))
+        .collect()
+}
+
 fn build(store_dir: &Path, inputs: &[PathBuf], ontology: Option<&Path>) -> Result<BuildReport> {
+    // A wrong --store fails before anything else is read.
+    store::check_build_target(store_dir)?;
     let inputs = if inputs.is_empty() {
-        vec![resource_dir(None, "seeds")]
+        match resources::locate(Kind::Seeds, None) {
+            Source::Dir { path, .. } => vec![path],
+            missing => bail!(
+                "no documents given and no seeds/ folder here or beside the executable                  (seeds: {missing}); name the documents to build from"
+            ),
+        }
     } else {
         inputs.to_vec()
     };
-    let ontology = resource_dir(ontology, "ontology");
+    let ontology = resources::locate(Kind::Ontology, ontology);
     Ok(pipeline::build(&inputs, &ontology, store_dir)?)
 }
 
@@ -486,7 +547,8 @@ fn run_suggest(
     ontology: Option<&Path>,
 ) -> Result<ExitCode> {
     use reformkg::suggest;
-    let lexicon = reformkg::lexicon::Lexicon::load_dir(&resource_dir(ontology, "ontology"))?;
+    let ontology = resources::load_ontology(&resources::locate(Kind::Ontology, ontology))?;
+    let lexicon = reformkg::lexicon::Lexicon::from_ontology(&ontology)?;
     let texts = if inputs.is_empty() {
         suggest::case_texts_from_store(store::open(store_dir)?.store())?
     } else {

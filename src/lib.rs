@@ -4,7 +4,8 @@
 //!
 //! The pipeline runs in one direction, one crate a stage; this crate is the
 //! application on top: the build that strings the stages together, the
-//! REPL, saved questions, `stats` and `lexicon suggest`.
+//! REPL, saved questions, `stats`, `lexicon suggest`, and where the
+//! program's own data comes from (`resources`).
 //!
 //! ```text
 //! corpus ─▶ lexicon ─▶ extract ─▶ graph ─▶ store ─▶ present ─▶ diagram
@@ -25,6 +26,7 @@ pub use reformkg_vocab as vocab;
 
 pub mod pipeline;
 pub mod repl;
+pub mod resources;
 pub mod saved;
 pub mod stats;
 pub mod suggest;

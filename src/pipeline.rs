@@ -7,6 +7,7 @@ use crate::corpus::{self, Collection, CorpusError};
 use crate::extract::{CaseFacts, ExtractError, Extractor};
 use crate::graph::{add_collection, Graph};
 use crate::lexicon::{Lexicon, LexiconError, Ontology};
+use crate::resources::{self, Source};
 use crate::store::{self, StoreError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -122,17 +123,17 @@ pub fn to_graph(lexicon: &Lexicon, ontology: &Ontology, extracted: &Extracted) -
     graph
 }
 
-/// Builds the graph from `inputs` with the vocabulary in `ontology_dir` and
-/// atomically replaces the store at `store_dir`.
+/// Builds the graph from `inputs` with the vocabulary from `ontology` (see
+/// [`crate::resources`]) and atomically replaces the store at `store_dir`.
 pub fn build(
     inputs: &[PathBuf],
-    ontology_dir: &Path,
+    ontology: &Source,
     store_dir: &Path,
 ) -> Result<BuildReport, BuildError> {
     let mut timings = Timings::default();
     let started = Instant::now();
     // One parse: the triples go to the graph, the vocabulary to the extractor.
-    let ontology = Ontology::load_dir(ontology_dir)?;
+    let ontology = resources::load_ontology(ontology)?;
     let lexicon = Lexicon::from_ontology(&ontology)?;
     timings.lexicon = started.elapsed();
 
@@ -157,22 +158,4 @@ pub fn build(
         quads,
         timings,
     })
-}
-
-/// Finds a project folder (`ontology`, `seeds`, `queries`): the given path,
-/// else `./NAME`, else the folder of the source tree this binary was built
-/// from (so `cargo run` works from anywhere in a checkout).
-pub fn resource_dir(explicit: Option<&Path>, name: &str) -> PathBuf {
-    if let Some(path) = explicit {
-        return path.to_path_buf();
-    }
-    let local = PathBuf::from(name);
-    if local.is_dir() {
-        return local;
-    }
-    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
-    if built_from.is_dir() {
-        return built_from;
-    }
-    local
 }

@@ -1,28 +1,23 @@
-//! Saved questions: the `*.rq` files of `queries/`, named by their file
-//! stem and described by their leading `# zh:` / `# en:` comment lines.
+//! Saved questions: the `*.rq` files of `queries/` (wherever
+//! [`crate::resources`] found it), named by their file stem and described by
+//! their leading `# zh:` / `# en:` comment lines.
 
+use crate::resources::Source;
 use crate::store::sparql::QueryError;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Finds the text of a query given as SPARQL, `-f FILE` or a saved `NAME`.
 pub fn resolve_query_text(
     arg: Option<&str>,
     file: Option<&Path>,
-    queries_dir: &Path,
+    saved: &SavedQueries,
 ) -> Result<String, QueryError> {
     if let Some(path) = file {
         return read_file(path);
     }
     let arg = arg.unwrap_or_default();
     if is_query_name(arg) {
-        let path = saved_query_path(queries_dir, arg);
-        if path.is_file() {
-            return read_file(&path);
-        }
-        return Err(QueryError::NoSavedQuery {
-            name: arg.to_owned(),
-            path: path.display().to_string(),
-        });
+        return saved.text(arg);
     }
     Ok(arg.to_owned())
 }
@@ -33,10 +28,6 @@ pub fn is_query_name(arg: &str) -> bool {
         && arg
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-pub fn saved_query_path(queries_dir: &Path, name: &str) -> PathBuf {
-    queries_dir.join(format!("{name}.rq"))
 }
 
 fn read_file(path: &Path) -> Result<String, QueryError> {
@@ -52,29 +43,84 @@ fn read_file(path: &Path) -> Result<String, QueryError> {
 pub struct SavedQuery {
     pub name: String,
     pub description: String,
-    pub path: PathBuf,
 }
 
-/// The saved queries of a directory, by name.
-pub fn saved_queries(queries_dir: &Path) -> Vec<SavedQuery> {
-    let Ok(entries) = std::fs::read_dir(queries_dir) else {
-        return Vec::new();
-    };
-    let mut queries: Vec<SavedQuery> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rq"))
-        .filter_map(|path| {
-            let name = path.file_stem()?.to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(&path).ok()?;
-            Some(SavedQuery {
-                name,
+/// The saved queries of a folder, or the ones built into the binary.
+#[derive(Debug, Clone)]
+pub struct SavedQueries {
+    source: Source,
+}
+
+impl SavedQueries {
+    pub fn new(source: Source) -> Self {
+        Self { source }
+    }
+
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// Every saved query, by name.
+    pub fn list(&self) -> Vec<SavedQuery> {
+        let mut queries: Vec<SavedQuery> = self
+            .texts()
+            .into_iter()
+            .map(|(name, text)| SavedQuery {
                 description: description_of(&text),
-                path,
+                name,
             })
-        })
-        .collect();
-    queries.sort_by(|a, b| a.name.cmp(&b.name));
-    queries
+            .collect();
+        queries.sort_by(|a, b| a.name.cmp(&b.name));
+        queries
+    }
+
+    /// The text of the saved query `name`.
+    pub fn text(&self, name: &str) -> Result<String, QueryError> {
+        let file_name = format!("{name}.rq");
+        let missing = |looked_in: String| QueryError::NoSavedQuery {
+            name: name.to_owned(),
+            path: looked_in,
+        };
+        match &self.source {
+            Source::Dir { path, .. } | Source::Missing(path) => {
+                let path = path.join(&file_name);
+                if !is_query_name(name) || !path.is_file() {
+                    return Err(missing(path.display().to_string()));
+                }
+                read_file(&path)
+            }
+            Source::Embedded(files) => files
+                .iter()
+                .find(|(n, _)| *n == file_name)
+                .map(|(_, text)| (*text).to_owned())
+                .ok_or_else(|| missing(format!("{file_name} among the built-in queries"))),
+        }
+    }
+
+    /// (name, text) of every `.rq` file.
+    fn texts(&self) -> Vec<(String, String)> {
+        match &self.source {
+            Source::Dir { path, .. } | Source::Missing(path) => {
+                let Ok(entries) = std::fs::read_dir(path) else {
+                    return Vec::new();
+                };
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "rq"))
+                    .filter_map(|path| {
+                        let name = path.file_stem()?.to_string_lossy().into_owned();
+                        Some((name, std::fs::read_to_string(&path).ok()?))
+                    })
+                    .collect()
+            }
+            Source::Embedded(files) => files
+                .iter()
+                .filter_map(|(n, text)| {
+                    Some((n.strip_suffix(".rq")?.to_owned(), (*text).to_owned()))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The question a saved query answers, from its leading comment lines: the

@@ -2,7 +2,7 @@
 //! mechanisms most cases use.
 
 use crate::present::table::display_term;
-use crate::store::sparql::{run, Answer, Prefixes, QueryError};
+use crate::store::sparql::{select_rows, Prefixes, QueryError};
 use comfy_table::{presets, Table};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
@@ -31,10 +31,7 @@ const TOP_MECHANISMS: &str = "SELECT ?label (COUNT(DISTINCT ?case) AS ?cases) WH
 pub fn stats(store: &Store) -> Result<Stats, QueryError> {
     let prefixes = Prefixes::default();
     let pairs = |sparql: &str| -> Result<Vec<(String, usize)>, QueryError> {
-        let Answer::Solutions { rows, .. } = run(store, sparql, &prefixes, None)?.answer else {
-            return Ok(Vec::new());
-        };
-        Ok(rows
+        Ok(select_rows(store, sparql)?
             .iter()
             .filter_map(|row| {
                 let name = display_term(row.first()?.as_ref()?, &prefixes);

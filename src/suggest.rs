@@ -19,7 +19,7 @@
 
 use crate::corpus::{self, CorpusError};
 use crate::lexicon::{ContextRole, Lexicon, MechanismId};
-use crate::store::sparql::{self, Answer, Prefixes, QueryError};
+use crate::store::sparql::{self, QueryError};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
@@ -79,16 +79,10 @@ static CITED_TITLE: LazyLock<Regex> =
 
 /// The case texts of a built store.
 pub fn case_texts_from_store(store: &Store) -> Result<Vec<CaseText>, SuggestError> {
-    let answer = sparql::run(
+    let rows = sparql::select_rows(
         store,
         "SELECT ?case ?text WHERE { ?case a rk:Case ; rk:text ?text } ORDER BY ?case",
-        &Prefixes::default(),
-        None,
-    )?
-    .answer;
-    let Answer::Solutions { rows, .. } = answer else {
-        return Err(SuggestError::EmptyStore);
-    };
+    )?;
     let texts: Vec<CaseText> = rows
         .iter()
         .filter_map(|row| match (row.first()?, row.get(1)?) {

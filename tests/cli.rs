@@ -347,3 +347,81 @@ fn every_rk_term_in_use_is_declared_and_labelled_in_both_languages() {
         assert!(unlabelled.is_empty(), "no @{lang} label: {unlabelled:?}");
     }
 }
+
+/// Runs `reformkg ARGS` in `cwd` with none of reformkg's variables set.
+fn run_in(cwd: &Path, envs: &[(&str, &Path)], args: &[&str]) -> std::process::Output {
+    let mut command = std::process::Command::new(common::BIN);
+    command.current_dir(cwd);
+    for var in ["REFORMKG_STORE", "REFORMKG_ONTOLOGY", "REFORMKG_QUERIES"] {
+        command.env_remove(var);
+    }
+    for (var, value) in envs {
+        command.env(var, value);
+    }
+    command
+        .args(args)
+        .output()
+        .expect("the reformkg binary runs")
+}
+
+/// The `doctor` line about one resource.
+fn doctor_line(output: &std::process::Output, what: &str) -> String {
+    assert!(output.status.success(), "doctor failed: {}", stderr(output));
+    stdout(output)
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(what))
+        .unwrap_or_else(|| panic!("no {what} line in {}", stdout(output)))
+        .to_owned()
+}
+
+#[test]
+fn outside_a_checkout_the_built_in_vocabulary_and_queries_are_used_and_said() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doctor = run_in(dir.path(), &[], &["doctor"]);
+    assert!(doctor_line(&doctor, "ontology").contains("built into the binary"));
+    assert!(doctor_line(&doctor, "queries").contains("built into the binary"));
+    assert!(doctor_line(&doctor, "seeds").contains("none"));
+    assert!(doctor_line(&doctor, "store").contains("none yet"));
+
+    // No source tree behind the program's back: without seeds it says so.
+    let build = run_in(dir.path(), &[], &["build"]);
+    assert!(!build.status.success());
+    assert!(
+        stderr(&build).contains("no documents given"),
+        "{}",
+        stderr(&build)
+    );
+
+    // With documents named, it builds with the built-in vocabulary, and a
+    // saved query runs by name from the built-in copy.
+    let seeds = common::repo().join("seeds");
+    let build = run_in(dir.path(), &[], &["build", seeds.to_str().expect("utf-8")]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let query = run_in(dir.path(), &[], &["query", "--format", "csv", "districts"]);
+    assert!(query.status.success(), "{}", stderr(&query));
+    assert!(stdout(&query).lines().count() > 10, "{}", stdout(&query));
+}
+
+#[test]
+fn the_lookup_order_is_flag_then_variable_then_current_directory() {
+    let repo = common::repo();
+    let in_checkout = run_in(&repo, &[], &["doctor"]);
+    assert!(doctor_line(&in_checkout, "ontology").contains("in the current directory"));
+    assert!(doctor_line(&in_checkout, "seeds").contains("in the current directory"));
+
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let queries = repo.join("queries");
+    let by_variable = run_in(&repo, &[("REFORMKG_QUERIES", &queries)], &["doctor"]);
+    assert!(doctor_line(&by_variable, "queries").contains("from REFORMKG_QUERIES"));
+    let by_flag = run_in(
+        &repo,
+        &[("REFORMKG_QUERIES", &queries)],
+        &[
+            "doctor",
+            "--queries",
+            elsewhere.path().to_str().expect("utf-8"),
+        ],
+    );
+    let line = doctor_line(&by_flag, "queries");
+    assert!(line.contains("from the command line"), "{line}");
+}

@@ -74,7 +74,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (".prefixes", ".prefixes", "the prefixes every statement can use"),
     (".prefix", ".prefix p: <iri>", "declare a prefix for the session (so does a PREFIX line)"),
     (".queries", ".queries", "the saved queries (queries/*.rq) and what they ask"),
-    (".run", ".run NAME [var=value …]", "run a saved query; a value may be a label (.run cases-by-mechanism mechanism=免罚清单), prefix:name, <iri>, \"text\" or a number"),
+    (".run", ".run NAME [var=value …]", "run a saved query; a value may be a label (.run cases-by-mechanism mechanism=LABEL), prefix:name, <iri>, \"text\" or a number"),
     (".mode", ".mode table|csv|tsv|json|xml", "how results are written"),
     (".output", ".output [FILE]", "write results to FILE; .output alone goes back to the terminal"),
     (".timer", ".timer on|off", "show how long each statement took"),

@@ -3,7 +3,7 @@
 //! label, dot-commands, saved query names and file names.
 
 use super::command::COMMANDS;
-use crate::store::sparql::{self, Answer, Prefixes, QueryError};
+use crate::store::sparql::{self, Prefixes, QueryError};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
@@ -159,14 +159,8 @@ impl Vocabulary {
 
     /// Reads the store's classes, properties, concepts and labels.
     pub fn load(store: &Store) -> Result<Self, QueryError> {
-        let prefixes = Prefixes::default();
         let rows = |sparql: &str| -> Result<Vec<Vec<String>>, QueryError> {
-            let Answer::Solutions { rows, .. } =
-                sparql::run(store, sparql, &prefixes, None)?.answer
-            else {
-                return Ok(Vec::new());
-            };
-            Ok(rows
+            Ok(sparql::select_rows(store, sparql)?
                 .into_iter()
                 .map(|row| row.into_iter().map(term_text).collect())
                 .collect())

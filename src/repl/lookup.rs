@@ -3,13 +3,13 @@
 //! bindings).
 
 use super::command::LabelMode;
-use super::session::ReplError;
+use super::error::ReplError;
 use super::text::{self, DefaultValue};
+use crate::present::labels::Labels;
 use crate::store::sparql::{self, Answer, Prefixes};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::store::Store;
-use std::collections::HashMap;
 
 /// The store seen through the session's prefixes and label language.
 pub struct Lookup<'a> {
@@ -39,7 +39,7 @@ impl Lookup<'_> {
         let label_of = |cell: &Option<Term>| -> Option<Term> {
             match cell {
                 Some(Term::NamedNode(n)) => labels
-                    .get(n.as_str())
+                    .label(n.as_str())
                     .map(|l| Literal::new_simple_literal(l).into()),
                 _ => None,
             }
@@ -95,51 +95,13 @@ impl Lookup<'_> {
         })
     }
 
-    /// The best label of each IRI: `skos:prefLabel` before `rdfs:label`,
-    /// in the session language, else untagged, else any language.
-    fn labels_of(&self, iris: &[&NamedNode]) -> Result<HashMap<String, String>, ReplError> {
-        let mut best: HashMap<String, ((u8, u8), String)> = HashMap::new();
-        let mut distinct: Vec<&NamedNode> = iris.to_vec();
-        distinct.sort();
-        distinct.dedup();
-        for chunk in distinct.chunks(500) {
-            let values: Vec<String> = chunk.iter().map(|n| n.to_string()).collect();
-            let sparql = format!(
-                "SELECT ?s ?l ?rank WHERE {{ VALUES ?s {{ {} }}
-                   {{ ?s skos:prefLabel ?l BIND(0 AS ?rank) }} UNION {{ ?s rdfs:label ?l BIND(1 AS ?rank) }} }}",
-                values.join(" ")
-            );
-            for row in self.rows(&sparql)? {
-                let [Some(Term::NamedNode(s)), Some(Term::Literal(l)), Some(Term::Literal(rank))] =
-                    row.as_slice()
-                else {
-                    continue;
-                };
-                let language = match l.language() {
-                    Some(lang) if lang.eq_ignore_ascii_case(self.lang) => 0,
-                    None => 1,
-                    Some(_) => 2,
-                };
-                let score = (language, u8::from(rank.value() != "0"));
-                let entry = best
-                    .entry(s.as_str().to_owned())
-                    .or_insert((score, l.value().to_owned()));
-                if score < entry.0 {
-                    *entry = (score, l.value().to_owned());
-                }
-            }
-        }
-        Ok(best
-            .into_iter()
-            .map(|(iri, (_, label))| (iri, label))
-            .collect())
+    /// The best label of each IRI, by the one label picker.
+    fn labels_of(&self, iris: &[&NamedNode]) -> Result<Labels, ReplError> {
+        Ok(Labels::load_for(self.store, iris, self.lang)?)
     }
 
     fn rows(&self, sparql: &str) -> Result<Vec<Vec<Option<Term>>>, ReplError> {
-        match sparql::run(self.store, sparql, &Prefixes::default(), None)?.answer {
-            Answer::Solutions { rows, .. } => Ok(rows),
-            _ => Ok(Vec::new()),
-        }
+        Ok(sparql::select_rows(self.store, sparql)?)
     }
 
     /// The term a `.run` value stands for, shaped to what the query
@@ -312,7 +274,7 @@ impl Lookup<'_> {
                 match self
                     .labels_of(&[n])
                     .ok()
-                    .and_then(|mut l| l.remove(n.as_str()))
+                    .and_then(|l| l.label(n.as_str()).map(str::to_owned))
                 {
                     Some(label) => format!("{name} ({label})"),
                     None => name,

@@ -8,24 +8,33 @@
 //! - [`command`]: the dot-commands.
 //! - [`complete`]: Tab completion, fed by the store's vocabulary.
 //! - [`lookup`]: labels and concepts looked up in the store.
-//! - [`session`]: running statements (cancellable) and commands.
+//! - [`session`]: a session: statements, scripts, output and commands.
+//! - [`worker`]: one statement on a worker thread (cancel, timeout).
+//! - [`settings`], [`interrupt`] (Ctrl-C), [`error`].
 
 pub mod command;
 pub mod complete;
+pub mod error;
+pub mod interrupt;
 pub mod lookup;
 pub mod session;
+pub mod settings;
 pub mod text;
+pub mod worker;
 
 use crate::saved;
+use crate::store::sparql;
 use crate::store::{self, StoreError};
 use complete::{ReplHelper, SharedVocabulary};
+pub use error::ReplError;
+pub use interrupt::Interrupt;
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{
     Cmd, CompletionType, ConditionalEventHandler, Config, Editor, Event, EventContext,
     EventHandler, KeyEvent, RepeatCount,
 };
-pub use session::{Flow, Interrupt, ReplError, Session};
+pub use session::{Flow, Session};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,7 +48,7 @@ const CONTINUATION: &str = "     ...> ";
 #[derive(Debug, Clone)]
 pub struct ReplConfig {
     pub store_dir: PathBuf,
-    pub queries_dir: PathBuf,
+    pub saved: saved::SavedQueries,
     /// The history file; `None` keeps no history.
     pub history: Option<PathBuf>,
     /// The starting `.timeout` (`None`: no limit).
@@ -89,7 +98,7 @@ pub fn run(config: &ReplConfig) -> Result<Ended, StartError> {
     let interrupt = Interrupt::default();
     let mut session = Session::new(
         snapshot,
-        config.queries_dir.clone(),
+        config.saved.clone(),
         interrupt.clone(),
         interactive,
         config.timeout,
@@ -177,7 +186,7 @@ fn interact(
                     if let Some(helper) = editor.helper_mut() {
                         helper.prefixes = session.prefixes().clone();
                     }
-                    if matches!(&input, Complete::Sparql { text, .. } if text::is_update(text)) {
+                    if matches!(&input, Complete::Sparql { text, .. } if sparql::is_update(text)) {
                         // New classes, properties or labels complete too.
                         vocabulary.refresh_in_background(session.snapshot());
                     }
@@ -216,10 +225,7 @@ fn editor(
         .max_history_size(10_000)?
         .build();
     let mut editor = Editor::with_config(config)?;
-    let saved = saved::saved_queries(session.queries_dir())
-        .into_iter()
-        .map(|q| q.name)
-        .collect();
+    let saved = session.saved().list().into_iter().map(|q| q.name).collect();
     editor.set_helper(Some(ReplHelper::new(
         session.prefixes().clone(),
         saved,

@@ -278,32 +278,6 @@ pub fn is_prologue_only(src: &str) -> bool {
     !tokens.is_empty() && prologue_length(src, &tokens) == tokens.len()
 }
 
-/// The first keyword after the prologue, upper-cased (`SELECT`, `INSERT` …).
-pub fn operation_keyword(src: &str) -> Option<String> {
-    let tokens = tokenize(src);
-    let first = tokens.get(prologue_length(src, &tokens))?;
-    (first.kind == TokenKind::Word).then(|| first.text(src).to_ascii_uppercase())
-}
-
-/// Is the text a SPARQL Update rather than a query?
-pub fn is_update(src: &str) -> bool {
-    operation_keyword(src).is_some_and(|k| {
-        matches!(
-            k.as_str(),
-            "INSERT"
-                | "DELETE"
-                | "LOAD"
-                | "CLEAR"
-                | "DROP"
-                | "CREATE"
-                | "ADD"
-                | "MOVE"
-                | "COPY"
-                | "WITH"
-        )
-    })
-}
-
 /// The distinct variable names (without `?`) in order of first use.
 pub fn variables(src: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -620,11 +594,6 @@ impl StatementBuffer {
         }
     }
 
-    /// The statement so far, as typed.
-    pub fn pending(&self) -> &str {
-        &self.text
-    }
-
     /// Adds a line, or several when history recalls a multi-line statement
     /// or the user pastes; returns the statements that are now complete.
     pub fn push(&mut self, input: &str) -> Vec<Complete> {
@@ -821,11 +790,6 @@ mod tests {
         );
         assert!(!is_prologue_only(src));
         assert!(is_prologue_only("PREFIX ex: <http://example.org/>"));
-        assert_eq!(operation_keyword(src).as_deref(), Some("SELECT"));
-        assert!(is_update(
-            "PREFIX ex: <http://e/> INSERT DATA { ex:a ex:b ex:c }"
-        ));
-        assert!(!is_update("SELECT * {}"));
     }
 
     #[test]

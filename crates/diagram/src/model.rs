@@ -7,7 +7,7 @@ use oxigraph::model::Term;
 use oxigraph::store::Store;
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
-use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
+use reformkg_store::sparql::{self, Prefixes, QueryError};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -257,17 +257,13 @@ pub fn short_iri(iri: &str) -> String {
 /// The rows of a SELECT, sorted, so that whatever is built from them does
 /// not depend on the store's result order.
 pub(crate) fn select(store: &Store, sparql: &str) -> Result<Vec<Vec<Option<Term>>>, QueryError> {
-    match sparql::run(store, sparql, &Prefixes::default(), None)?.answer {
-        Answer::Solutions { mut rows, .. } => {
-            rows.sort_by_cached_key(|row| {
-                row.iter()
-                    .map(|t| t.as_ref().map(ToString::to_string).unwrap_or_default())
-                    .collect::<Vec<_>>()
-            });
-            Ok(rows)
-        }
-        _ => Ok(Vec::new()),
-    }
+    let mut rows = sparql::select_rows(store, sparql)?;
+    rows.sort_by_cached_key(|row| {
+        row.iter()
+            .map(|t| t.as_ref().map(ToString::to_string).unwrap_or_default())
+            .collect::<Vec<_>>()
+    });
+    Ok(rows)
 }
 
 pub(crate) fn iri_at(row: &[Option<Term>], i: usize) -> Option<&str> {

@@ -171,6 +171,14 @@ enum GraphvizRun {
     Io(std::io::Error),
 }
 
+/// The Graphviz that renders diagrams, as `dot -V` names itself; `None`
+/// when there is no `dot` on the PATH.
+pub fn graphviz_version() -> Option<String> {
+    let output = Command::new("dot").arg("-V").output().ok()?;
+    let said = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+    (output.status.success() && !said.is_empty()).then_some(said)
+}
+
 /// Runs `dot ARGS` with the DOT text on stdin; returns its stderr.
 fn run_graphviz(args: &[String], text: &str) -> Result<String, GraphvizRun> {
     let mut child = match Command::new("dot")

@@ -3,9 +3,9 @@
 //! language, then untagged or other-language labels, then the IRI's local
 //! name.
 
-use oxigraph::model::Term;
+use oxigraph::model::{NamedNode, Term};
 use oxigraph::store::Store;
-use reformkg_store::sparql::{self, Answer, Prefixes, QueryError};
+use reformkg_store::sparql::{self, QueryError};
 use reformkg_vocab::local_name;
 use reformkg_vocab::RK;
 use std::collections::HashMap;
@@ -34,21 +34,22 @@ impl Lang {
     }
 
     /// Does a language tag (`zh`, `zh-Hans`, `en-GB`) belong to this language?
-    fn matches(self, tag: &str) -> bool {
-        let primary = tag.split('-').next().unwrap_or(tag);
-        primary.eq_ignore_ascii_case(self.tag())
+    pub fn matches(self, tag: &str) -> bool {
+        same_language(self.tag(), tag)
     }
 }
 
-const LABELS: &str = "SELECT ?s ?p ?label WHERE {
-  VALUES ?p { skos:prefLabel rdfs:label dct:title }
-  ?s ?p ?label FILTER(isLiteral(?label))
-}";
+const LABEL_PREDICATES: &str = "VALUES ?p { skos:prefLabel rdfs:label dct:title }";
 
-/// The best label of every labelled resource of a store, for one language.
+/// The one label picker of reformkg (diagrams, `similar`, the REPL's
+/// `.labels` and messages): the best label of each resource for one
+/// language.
 #[derive(Debug, Clone, Default)]
 pub struct Labels {
-    lang: Lang,
+    /// The language asked for (`zh`, `en`, or any tag the REPL's `.lang` is).
+    wanted: String,
+    /// The language tried next: the other of the ontology's two languages.
+    fallback: &'static str,
     best: HashMap<String, (u8, String)>,
 }
 
@@ -56,31 +57,61 @@ impl Labels {
     /// Reads every label of the store (a few hundred for a year's cases).
     pub fn load(store: &Store, lang: Lang) -> Result<Self, QueryError> {
         let mut labels = Labels::empty(lang);
-        let Answer::Solutions { rows, .. } =
-            sparql::run(store, LABELS, &Prefixes::default(), None)?.answer
-        else {
-            return Ok(labels);
-        };
-        for row in rows {
-            if let [Some(Term::NamedNode(s)), Some(Term::NamedNode(p)), Some(Term::Literal(l))] =
-                row.as_slice()
-            {
-                labels.offer(s.as_str(), p.as_str(), l.value(), l.language());
-            }
+        let sparql = format!(
+            "SELECT ?s ?p ?label WHERE {{ {LABEL_PREDICATES} ?s ?p ?label FILTER(isLiteral(?label)) }}"
+        );
+        labels.read(store, &sparql)?;
+        Ok(labels)
+    }
+
+    /// Reads the labels of these resources only, in the language of a tag
+    /// (for a result table: a few IRIs, not the whole store).
+    pub fn load_for(store: &Store, iris: &[&NamedNode], tag: &str) -> Result<Self, QueryError> {
+        let mut labels = Labels::for_tag(tag);
+        let mut distinct = iris.to_vec();
+        distinct.sort();
+        distinct.dedup();
+        for chunk in distinct.chunks(500) {
+            let values: Vec<String> = chunk.iter().map(|n| n.to_string()).collect();
+            let sparql = format!(
+                "SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {} }} {LABEL_PREDICATES}
+                   ?s ?p ?label FILTER(isLiteral(?label)) }}",
+                values.join(" ")
+            );
+            labels.read(store, &sparql)?;
         }
         Ok(labels)
     }
 
-    /// No labels yet: every IRI reads as its local name.
-    pub fn empty(lang: Lang) -> Self {
-        Labels {
-            lang,
-            best: HashMap::new(),
+    fn read(&mut self, store: &Store, sparql: &str) -> Result<(), QueryError> {
+        for row in sparql::select_rows(store, sparql)? {
+            if let [Some(Term::NamedNode(s)), Some(Term::NamedNode(p)), Some(Term::Literal(l))] =
+                row.as_slice()
+            {
+                self.offer(s.as_str(), p.as_str(), l.value(), l.language());
+            }
         }
+        Ok(())
     }
 
-    pub fn lang(&self) -> Lang {
-        self.lang
+    /// No labels yet: every IRI reads as its local name.
+    pub fn empty(lang: Lang) -> Self {
+        Labels::for_tag(lang.tag())
+    }
+
+    /// No labels yet, picking for any language tag; after that language
+    /// come Chinese and English (the ontology's two), the other one first.
+    pub fn for_tag(tag: &str) -> Self {
+        let fallback = if Lang::Zh.matches(tag) {
+            Lang::En.tag()
+        } else {
+            Lang::Zh.tag()
+        };
+        Labels {
+            wanted: tag.to_owned(),
+            fallback,
+            best: HashMap::new(),
+        }
     }
 
     /// Records a candidate label; the best one by [`Labels::score`] wins,
@@ -100,11 +131,12 @@ impl Labels {
         }
     }
 
-    /// Lower is better: language first, then the kind of label.
+    /// Lower is better: language first (the one asked for, then the
+    /// fallback, then untagged, then any other), then the kind of label.
     fn score(&self, predicate: &str, language: Option<&str>) -> u8 {
         let by_language = match language {
-            Some(tag) if self.lang.matches(tag) => 0,
-            Some(tag) if self.lang.other().matches(tag) => 1,
+            Some(tag) if same_language(&self.wanted, tag) => 0,
+            Some(tag) if same_language(self.fallback, tag) => 1,
             None => 2,
             Some(_) => 3,
         };
@@ -118,23 +150,29 @@ impl Labels {
         by_language * 3 + by_predicate
     }
 
-    /// The label of an IRI, or its local name when it has none.
-    pub fn get(&self, iri: &str) -> String {
-        match self.best.get(iri) {
-            Some((_, label)) => label.clone(),
-            None => local_name_readable(iri),
-        }
+    /// The label the store gives an IRI, if any.
+    pub fn label(&self, iri: &str) -> Option<&str> {
+        self.best.get(iri).map(|(_, label)| label.as_str())
     }
 
-    /// Whether the store gave any label for this IRI.
-    pub fn has(&self, iri: &str) -> bool {
-        self.best.contains_key(iri)
+    /// The label of an IRI, or its local name when it has none.
+    pub fn get(&self, iri: &str) -> String {
+        match self.label(iri) {
+            Some(label) => label.to_owned(),
+            None => local_name_readable(iri),
+        }
     }
 
     /// The label of a term of the reformkg ontology, e.g. `term("Case")`.
     pub fn term(&self, local: &str) -> String {
         self.get(&format!("{RK}{local}"))
     }
+}
+
+/// Do two language tags (`zh`, `zh-Hans`, `en-GB`) name the same language?
+fn same_language(a: &str, b: &str) -> bool {
+    let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or(tag).to_owned();
+    primary(a).eq_ignore_ascii_case(&primary(b))
 }
 
 /// The local name of an IRI with percent-escapes decoded when they spell
@@ -197,5 +235,24 @@ mod tests {
         labels.offer("http://x/a", PREF, "甲", Some("zh-Hans"));
         labels.offer("http://x/a", PREF, "A", Some("en"));
         assert_eq!(labels.get("http://x/a"), "甲");
+    }
+
+    #[test]
+    fn any_tag_falls_back_to_the_ontology_languages_before_untagged() {
+        let mut fr = Labels::for_tag("fr");
+        fr.offer("http://x/a", PREF, "untagged", None);
+        fr.offer("http://x/a", PREF, "告知承诺", Some("zh"));
+        assert_eq!(fr.label("http://x/a"), Some("告知承诺"));
+        fr.offer("http://x/a", LABEL, "Notification", Some("fr-CA"));
+        assert_eq!(fr.label("http://x/a"), Some("Notification"));
+        let mut en = Labels::for_tag("en-GB");
+        en.offer("http://x/b", PREF, "untagged", None);
+        en.offer("http://x/b", PREF, "中文", Some("zh-Hans"));
+        assert_eq!(
+            en.label("http://x/b"),
+            Some("中文"),
+            "the other language beats untagged"
+        );
+        assert_eq!(en.label("http://x/c"), None);
     }
 }

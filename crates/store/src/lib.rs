@@ -300,15 +300,37 @@ pub fn update<T, E: std::error::Error + 'static>(
 /// Makes sure `dir` may become (or already is) a store: absent, empty, or
 /// marked. Creates it with its marker when absent.
 fn claim(dir: &Path) -> Result<(), StoreError> {
+    match check_target(dir)? {
+        Target::Absent => create_marked(dir),
+        Target::Empty => write_marker(dir),
+        Target::Store => Ok(()),
+    }
+}
+
+/// What [`check_target`] found at a store path.
+enum Target {
+    Absent,
+    Empty,
+    Store,
+}
+
+/// Could a build write a store at `dir`? The same refusals as a build, and
+/// nothing written: callers check before doing long work (reading the
+/// documents) so that a wrong `--store` fails first.
+pub fn check_build_target(dir: &Path) -> Result<(), StoreError> {
+    check_target(dir).map(|_| ())
+}
+
+fn check_target(dir: &Path) -> Result<Target, StoreError> {
     refuse_special(dir)?;
     match std::fs::metadata(dir) {
-        Err(e) if e.kind() == ErrorKind::NotFound => create_marked(dir),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(Target::Absent),
         Err(source) => Err(io_error(dir, source)),
         Ok(meta) if !meta.is_dir() => Err(StoreError::Refused {
             path: dir.display().to_string(),
             why: "it is a file, not a directory",
         }),
-        Ok(_) if dir.join(MARKER_FILE).exists() => check_marker(dir),
+        Ok(_) if dir.join(MARKER_FILE).exists() => check_marker(dir).map(|()| Target::Store),
         Ok(_) if dir.join("CURRENT").exists() => Err(StoreError::Legacy(dir.display().to_string())),
         Ok(_) => {
             let mut entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, e))?;
@@ -318,7 +340,7 @@ fn claim(dir: &Path) -> Result<(), StoreError> {
                     why: "it is a non-empty directory without a reformkg-store.json marker",
                 });
             }
-            write_marker(dir)
+            Ok(Target::Empty)
         }
     }
 }

@@ -204,7 +204,7 @@ pub fn parse(
         Ok(prepared) => Ok(Statement::Query(prepared)),
         Err(query_error) => match evaluator.parse_update(sparql) {
             Ok(update) => Ok(Statement::Update(update)),
-            Err(update_error) if starts_as_update(sparql) => Err(update_error.into()),
+            Err(update_error) if is_update(sparql) => Err(update_error.into()),
             Err(_) => Err(query_error.into()),
         },
     }
@@ -240,6 +240,15 @@ pub fn run_with(
                 truncated: false,
             })
         }
+    }
+}
+
+/// The rows of a SELECT with the default prefixes (no rows for another
+/// kind of query): the one "run a SELECT, get rows" helper.
+pub fn select_rows(store: &Store, sparql: &str) -> Result<Vec<Vec<Option<Term>>>, QueryError> {
+    match run(store, sparql, &Prefixes::default(), None)?.answer {
+        Answer::Solutions { rows, .. } => Ok(rows),
+        _ => Ok(Vec::new()),
     }
 }
 
@@ -370,9 +379,11 @@ const UPDATE_KEYWORDS: [&str; 10] = [
     "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
 ];
 
-/// Does the text start (after comments and PREFIX/BASE declarations) with
-/// an update keyword? Used to pick which parser's message to show.
-pub fn starts_as_update(sparql: &str) -> bool {
+/// Is the text an update rather than a query: does it start (after
+/// comments and PREFIX/BASE declarations) with an update keyword? The one
+/// update detector: it picks which parser's message a syntax error shows,
+/// and tells the REPL when the vocabulary may have changed.
+pub fn is_update(sparql: &str) -> bool {
     let mut rest = sparql;
     loop {
         rest = rest.trim_start();
@@ -496,10 +507,10 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("invalid SPARQL"), "{err}");
-        assert!(starts_as_update(
+        assert!(is_update(
             "# note\nPREFIX x: <http://x/> delete where { ?s ?p ?o }"
         ));
-        assert!(!starts_as_update("PREFIX x: <http://x/> SELECT * {}"));
-        assert!(!starts_as_update(""));
+        assert!(!is_update("PREFIX x: <http://x/> SELECT * {}"));
+        assert!(!is_update(""));
     }
 }
