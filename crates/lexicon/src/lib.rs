@@ -197,9 +197,7 @@ pub enum LexiconError {
         role: ContextRole,
         reader: &'static str,
     },
-    #[error(
-        "{path}: <{iri}> is an administrative level no rule knows (the levels are rk:{known})"
-    )]
+    #[error("{path}: <{iri}> is an administrative level no rule knows (the levels are {known})")]
     UnknownLevel {
         path: String,
         iri: String,
@@ -441,8 +439,9 @@ impl Lexicon {
                 self.non_state_labels.extend(index.zh_labels(&iri));
             }
         }
-        for subject in index.by_subject.keys() {
-            let suffixes = index.literals(subject, &rk("candidateSuffix"));
+        let candidate_suffix = rk("candidateSuffix");
+        for (subject, _) in index.subjects_with(&candidate_suffix) {
+            let suffixes = index.literals(&subject, &candidate_suffix);
             if !suffixes.is_empty() {
                 self.candidate_scheme.get_or_insert_with(|| subject.clone());
                 self.candidate_suffixes.extend(suffixes);
@@ -584,28 +583,52 @@ fn level_named(iri: &str, path: &str) -> Result<AdministrativeLevel, LexiconErro
         .ok_or_else(|| LexiconError::UnknownLevel {
             path: path.to_owned(),
             iri: iri.to_owned(),
-            known: AdministrativeLevel::names().replace(", ", ", rk:"),
+            known: format!("rk:{}", AdministrativeLevel::names().replace(", ", ", rk:")),
         })
 }
 
+/// A subject's triple: (predicate, object, file).
+type Triple<'o> = (&'o str, &'o Term, &'o str);
+
 /// Subject → (predicate, object, file) triples, for reading the ontology.
+/// It borrows the ontology's quads and indexes the classes once.
 struct Index<'o> {
-    by_subject: BTreeMap<String, Vec<(String, Term, &'o str)>>,
+    by_subject: BTreeMap<&'o str, Vec<Triple<'o>>>,
+    /// Class → the subjects typed with it, in IRI order, each with the file
+    /// of its first such rdf:type triple.
+    by_class: HashMap<&'o str, Vec<(&'o str, &'o str)>>,
 }
 
 impl<'o> Index<'o> {
     fn new(ontology: &'o Ontology) -> Self {
-        let mut by_subject: BTreeMap<String, Vec<(String, Term, &'o str)>> = BTreeMap::new();
+        let mut by_subject: BTreeMap<&'o str, Vec<Triple<'o>>> = BTreeMap::new();
         for (quad, file) in ontology.quads_with_files() {
             if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
-                by_subject.entry(s.as_str().to_owned()).or_default().push((
-                    quad.predicate.as_str().to_owned(),
-                    quad.object.clone(),
+                by_subject.entry(s.as_str()).or_default().push((
+                    quad.predicate.as_str(),
+                    &quad.object,
                     file,
                 ));
             }
         }
-        Self { by_subject }
+        let rdf_type = term(RDF, "type");
+        let mut by_class: HashMap<&'o str, Vec<(&'o str, &'o str)>> = HashMap::new();
+        for (&s, triples) in &by_subject {
+            for &(p, o, file) in triples {
+                if let Term::NamedNode(class) = o {
+                    if p == rdf_type.as_str() {
+                        let subjects = by_class.entry(class.as_str()).or_default();
+                        if subjects.last().is_none_or(|(last, _)| *last != s) {
+                            subjects.push((s, file));
+                        }
+                    }
+                }
+            }
+        }
+        Self {
+            by_subject,
+            by_class,
+        }
     }
 
     /// The objects of `p` on `s`, each with the file that states it.
@@ -613,17 +636,30 @@ impl<'o> Index<'o> {
         &'a self,
         s: &str,
         p: &'a NamedNode,
-    ) -> impl Iterator<Item = (&'a Term, &'o str)> + 'a {
+    ) -> impl Iterator<Item = (&'o Term, &'o str)> + 'a {
         self.by_subject
             .get(s)
             .into_iter()
             .flatten()
-            .filter(move |(pred, _, _)| pred == p.as_str())
-            .map(|(_, o, file)| (o, *file))
+            .filter(move |(pred, _, _)| *pred == p.as_str())
+            .map(|&(_, o, file)| (o, file))
     }
 
-    fn objects<'a>(&'a self, s: &str, p: &'a NamedNode) -> impl Iterator<Item = &'a Term> + 'a {
+    fn objects<'a>(&'a self, s: &str, p: &'a NamedNode) -> impl Iterator<Item = &'o Term> + 'a {
         self.objects_with_files(s, p).map(|(o, _)| o)
+    }
+
+    /// Subjects that have `p`, in IRI order, each with the file that states it.
+    fn subjects_with(&self, p: &NamedNode) -> Vec<(String, &'o str)> {
+        self.by_subject
+            .iter()
+            .filter_map(|(s, triples)| {
+                triples
+                    .iter()
+                    .find(|(pred, _, _)| *pred == p.as_str())
+                    .map(|&(_, _, file)| ((*s).to_owned(), file))
+            })
+            .collect()
     }
 
     /// Subjects typed with `class`, in IRI order (so matching is stable).
@@ -636,14 +672,11 @@ impl<'o> Index<'o> {
 
     /// Subjects typed with `class`, each with the file that types it.
     fn subjects_of_with_file(&self, class: &NamedNode) -> Vec<(String, &'o str)> {
-        let rdf_type = term(RDF, "type");
-        self.by_subject
-            .keys()
-            .filter_map(|s| {
-                self.objects_with_files(s, &rdf_type)
-                    .find(|(o, _)| matches!(o, Term::NamedNode(n) if n == class))
-                    .map(|(_, file)| (s.clone(), file))
-            })
+        self.by_class
+            .get(class.as_str())
+            .into_iter()
+            .flatten()
+            .map(|&(s, file)| (s.to_owned(), file))
             .collect()
     }
 
@@ -720,42 +753,57 @@ impl<'o> Index<'o> {
             .collect()
     }
 
+    /// The triples of `s`: (predicate, object, file).
+    fn triples(&self, s: &str) -> &[Triple<'o>] {
+        self.by_subject.get(s).map_or(&[], Vec::as_slice)
+    }
+
+    /// One pass over the subject's triples.
     fn concept(&self, iri: String, what: &'static str) -> Result<Concept, LexiconError> {
-        let pref = self.labels(&iri, &term(SKOS, "prefLabel"), "zh");
-        let pref_zh = pref
-            .first()
-            .cloned()
-            .or_else(|| {
-                self.labels(&iri, &term(RDFS, "label"), "zh")
-                    .first()
-                    .cloned()
-            })
-            .ok_or_else(|| LexiconError::MissingLabel {
-                iri: iri.clone(),
-                what,
-            })?;
-        let pref_en = self
-            .labels(&iri, &term(SKOS, "prefLabel"), "en")
-            .into_iter()
-            .next()
-            .or_else(|| {
-                self.labels(&iri, &term(RDFS, "label"), "en")
-                    .into_iter()
-                    .next()
-            });
-        let mut labels_zh = vec![pref_zh.clone()];
-        for alt in self.labels(&iri, &term(SKOS, "altLabel"), "zh") {
-            if !labels_zh.contains(&alt) {
-                labels_zh.push(alt);
+        let (pref_label, label, alt_label, broader_p) = (
+            term(SKOS, "prefLabel"),
+            term(RDFS, "label"),
+            term(SKOS, "altLabel"),
+            term(SKOS, "broader"),
+        );
+        let (mut pref_zh, mut label_zh, mut pref_en, mut label_en) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut alt_zh, mut broader) = (Vec::new(), Vec::new());
+        for &(p, o, _) in self.triples(&iri) {
+            match o {
+                Term::Literal(l) => {
+                    let list = match (l.language(), p) {
+                        (Some("zh"), p) if p == pref_label.as_str() => &mut pref_zh,
+                        (Some("zh"), p) if p == label.as_str() => &mut label_zh,
+                        (Some("zh"), p) if p == alt_label.as_str() => &mut alt_zh,
+                        (Some("en"), p) if p == pref_label.as_str() => &mut pref_en,
+                        (Some("en"), p) if p == label.as_str() => &mut label_en,
+                        _ => continue,
+                    };
+                    list.push(l.value());
+                }
+                Term::NamedNode(n) if p == broader_p.as_str() => {
+                    broader.push(n.as_str().to_owned())
+                }
+                _ => {}
             }
         }
-        let mut broader: Vec<String> = self
-            .objects(&iri, &term(SKOS, "broader"))
-            .filter_map(|o| match o {
-                Term::NamedNode(n) => Some(n.as_str().to_owned()),
-                _ => None,
-            })
-            .collect();
+        // Of several labels of a kind, the first in sort order.
+        let first = |labels: Vec<&str>| labels.into_iter().min().map(str::to_owned);
+        let pref_zh = first(pref_zh).or_else(|| first(label_zh)).ok_or_else(|| {
+            LexiconError::MissingLabel {
+                iri: iri.clone(),
+                what,
+            }
+        })?;
+        let pref_en = first(pref_en).or_else(|| first(label_en));
+        alt_zh.sort_unstable();
+        let mut labels_zh = vec![pref_zh.clone()];
+        for alt in alt_zh {
+            if !labels_zh.iter().any(|l| l == alt) {
+                labels_zh.push(alt.to_owned());
+            }
+        }
         broader.sort();
         Ok(Concept {
             iri,
