@@ -10,8 +10,9 @@
 //! the graph stage loads into the store) and reading it into a [`Lexicon`]:
 //! plain Rust values with typed ids ([`MechanismId`], [`AgencyTypeId`] …)
 //! and the closed sets of names that code and ontology share
-//! ([`ContextRole`], [`AdministrativeLevel`], [`QualifierPosition`]), parsed
-//! here so that a misspelt name fails the load, naming file and term.
+//! ([`ContextRole`], [`AdministrativeLevel`], [`PlaceLevel`],
+//! [`QualifierPosition`]), parsed here so that a misspelt name fails the
+//! load, naming file and term.
 //!
 //! What it must not know: documents, cases, facts or the store. Its public
 //! [`Lexicon`] carries no RDF types, so the stages after it that only
@@ -24,7 +25,7 @@ mod rules;
 pub use ids::{AgencyTypeId, CityId, DistrictId, MechanismId, NamedAgencyId, UnitId};
 pub use ontology::Ontology;
 pub use reformkg_vocab::local_name;
-pub use rules::{AdministrativeLevel, ContextRole, QualifierPosition};
+pub use rules::{AdministrativeLevel, ContextRole, PlaceLevel, QualifierPosition};
 
 use ids::with_ids;
 use oxrdf::{NamedNode, NamedOrBlankNode, Term};
@@ -313,9 +314,15 @@ impl Lexicon {
         Ok(())
     }
 
+    /// The levels of bodies (those with a prefix). The division levels
+    /// (rk:divisionLevel) are levels too, without a prefix.
     fn read_levels(&mut self, index: &Index) -> Result<(), LexiconError> {
         for (iri, path) in index.subjects_of_with_file(&rk("AdministrativeLevel")) {
-            let level = level_named(&iri, path)?;
+            let level = match level_named(&iri, path) {
+                Ok(level) => level,
+                Err(_) if PlaceLevel::ALL.iter().any(|l| rk(l.name()).as_str() == iri) => continue,
+                Err(unknown) => return Err(unknown),
+            };
             if let Some(prefix) = index.literal(&iri, &rk("levelPrefix")) {
                 self.levels.push(Level { level, iri, prefix });
             }
@@ -583,7 +590,12 @@ fn level_named(iri: &str, path: &str) -> Result<AdministrativeLevel, LexiconErro
         .ok_or_else(|| LexiconError::UnknownLevel {
             path: path.to_owned(),
             iri: iri.to_owned(),
-            known: format!("rk:{}", AdministrativeLevel::names().replace(", ", ", rk:")),
+            // The division levels are administrative levels too.
+            known: format!(
+                "rk:{} for bodies, rk:{} for divisions",
+                AdministrativeLevel::names().replace(", ", ", rk:"),
+                PlaceLevel::names().replace(", ", ", rk:")
+            ),
         })
 }
 
@@ -591,7 +603,7 @@ fn level_named(iri: &str, path: &str) -> Result<AdministrativeLevel, LexiconErro
 type Triple<'o> = (&'o str, &'o Term, &'o str);
 
 /// Subject → (predicate, object, file) triples, for reading the ontology.
-/// It borrows the ontology's quads and indexes the classes once.
+/// It borrows the ontology's quads: the gazetteer makes them many.
 struct Index<'o> {
     by_subject: BTreeMap<&'o str, Vec<Triple<'o>>>,
     /// Class → the subjects typed with it, in IRI order, each with the file
@@ -758,7 +770,7 @@ impl<'o> Index<'o> {
         self.by_subject.get(s).map_or(&[], Vec::as_slice)
     }
 
-    /// One pass over the subject's triples.
+    /// One pass over the subject's triples (the gazetteer reads thousands).
     fn concept(&self, iri: String, what: &'static str) -> Result<Concept, LexiconError> {
         let (pref_label, label, alt_label, broader_p) = (
             term(SKOS, "prefLabel"),
