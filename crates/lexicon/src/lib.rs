@@ -12,17 +12,20 @@
 //! and the closed sets of names that code and ontology share
 //! ([`ContextRole`], [`AdministrativeLevel`], [`PlaceLevel`],
 //! [`QualifierPosition`]), parsed here so that a misspelt name fails the
-//! load, naming file and term.
+//! load, naming file and term. The places of China, with their codes,
+//! names and containment, are its [`Gazetteer`].
 //!
 //! What it must not know: documents, cases, facts or the store. Its public
 //! [`Lexicon`] carries no RDF types, so the stages after it that only
 //! match text (extract) need no RDF library.
 
+mod gazetteer;
 mod ids;
 mod ontology;
 mod rules;
 
-pub use ids::{AgencyTypeId, CityId, DistrictId, MechanismId, NamedAgencyId, UnitId};
+pub use gazetteer::{Chain, ChainResolution, Gazetteer, Place, Resolution};
+pub use ids::{AgencyTypeId, CityId, DistrictId, MechanismId, NamedAgencyId, PlaceId, UnitId};
 pub use ontology::Ontology;
 pub use reformkg_vocab::local_name;
 pub use rules::{AdministrativeLevel, ContextRole, PlaceLevel, QualifierPosition};
@@ -160,6 +163,8 @@ pub struct Lexicon {
     /// The concept scheme that declares them (the mechanism scheme), where
     /// new mechanisms go.
     pub candidate_scheme: Option<String>,
+    /// The places of China (every subject with an rk:divisionLevel).
+    gazetteer: Gazetteer,
     /// The files the lexicon was read from, for messages.
     source_files: Vec<String>,
 }
@@ -203,6 +208,40 @@ pub enum LexiconError {
         path: String,
         iri: String,
         known: String,
+    },
+    #[error(
+        "{path}: <{subject}> has rk:divisionLevel <{level}>, which is no division level \
+         (the levels are {known})"
+    )]
+    UnknownDivisionLevel {
+        path: String,
+        subject: String,
+        level: String,
+        known: String,
+    },
+    #[error("{path}: the place <{subject}> has more than one {property}: {values}")]
+    PlaceConflict {
+        path: String,
+        subject: String,
+        property: &'static str,
+        values: String,
+    },
+    #[error(
+        "{path}: the place <{subject}> ({level}) is contained in <{parent}> ({parent_level}), \
+         which is not a level above it"
+    )]
+    PlaceParentLevel {
+        path: String,
+        subject: String,
+        level: PlaceLevel,
+        parent: String,
+        parent_level: PlaceLevel,
+    },
+    #[error("the places <{first}> and <{second}> have the same rk:divisionCode \"{code}\"")]
+    SharedDivisionCode {
+        code: String,
+        first: String,
+        second: String,
     },
     #[error("{files}: no rk:{level} with an rk:levelPrefix, which {reader} needs")]
     MissingLevel {
@@ -258,6 +297,7 @@ impl Lexicon {
         lexicon.read_quantities(&index)?;
         lexicon.read_extraction_rules(&index)?;
         lexicon.read_levels(&index)?;
+        lexicon.gazetteer = Gazetteer::read(&index)?;
         Ok(lexicon)
     }
 
@@ -315,7 +355,7 @@ impl Lexicon {
     }
 
     /// The levels of bodies (those with a prefix). The division levels
-    /// (rk:divisionLevel) are levels too, without a prefix.
+    /// are levels too; the gazetteer reads them from its places.
     fn read_levels(&mut self, index: &Index) -> Result<(), LexiconError> {
         for (iri, path) in index.subjects_of_with_file(&rk("AdministrativeLevel")) {
             let level = match level_named(&iri, path) {
@@ -514,6 +554,12 @@ impl Lexicon {
 
     fn source_files(&self) -> String {
         self.source_files.join(", ")
+    }
+
+    /// The places of China: provinces, prefectures, counties and the
+    /// country, with their codes, names and containment.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
     }
 
     pub fn city(&self, id: CityId) -> &Concept {
