@@ -47,6 +47,10 @@ entry_id!(
     /// A unit of reported quantities ([`crate::Lexicon::unit`]).
     UnitId
 );
+entry_id!(
+    /// A place of the gazetteer ([`crate::Gazetteer::place`]).
+    PlaceId
+);
 
 /// The entries of a list with their ids, in list order.
 pub(crate) fn with_ids<I, T>(entries: &[T], id: fn(usize) -> I) -> impl Iterator<Item = (I, &T)> {

@@ -10,21 +10,25 @@
 //! the graph stage loads into the store) and reading it into a [`Lexicon`]:
 //! plain Rust values with typed ids ([`MechanismId`], [`AgencyTypeId`] …)
 //! and the closed sets of names that code and ontology share
-//! ([`ContextRole`], [`AdministrativeLevel`], [`QualifierPosition`]), parsed
-//! here so that a misspelt name fails the load, naming file and term.
+//! ([`ContextRole`], [`AdministrativeLevel`], [`PlaceLevel`],
+//! [`QualifierPosition`]), parsed here so that a misspelt name fails the
+//! load, naming file and term. The places of China, with their codes,
+//! names and containment, are its [`Gazetteer`].
 //!
 //! What it must not know: documents, cases, facts or the store. Its public
 //! [`Lexicon`] carries no RDF types, so the stages after it that only
 //! match text (extract) need no RDF library.
 
+mod gazetteer;
 mod ids;
 mod ontology;
 mod rules;
 
-pub use ids::{AgencyTypeId, CityId, DistrictId, MechanismId, NamedAgencyId, UnitId};
+pub use gazetteer::{Chain, ChainResolution, Gazetteer, Place, Resolution};
+pub use ids::{AgencyTypeId, CityId, DistrictId, MechanismId, NamedAgencyId, PlaceId, UnitId};
 pub use ontology::Ontology;
 pub use reformkg_vocab::local_name;
-pub use rules::{AdministrativeLevel, ContextRole, QualifierPosition};
+pub use rules::{AdministrativeLevel, ContextRole, PlaceLevel, QualifierPosition};
 
 use ids::with_ids;
 use oxrdf::{NamedNode, NamedOrBlankNode, Term};
@@ -159,6 +163,8 @@ pub struct Lexicon {
     /// The concept scheme that declares them (the mechanism scheme), where
     /// new mechanisms go.
     pub candidate_scheme: Option<String>,
+    /// The places of China (every subject with an rk:divisionLevel).
+    gazetteer: Gazetteer,
     /// The files the lexicon was read from, for messages.
     source_files: Vec<String>,
 }
@@ -197,13 +203,45 @@ pub enum LexiconError {
         role: ContextRole,
         reader: &'static str,
     },
-    #[error(
-        "{path}: <{iri}> is an administrative level no rule knows (the levels are rk:{known})"
-    )]
+    #[error("{path}: <{iri}> is an administrative level no rule knows (the levels are {known})")]
     UnknownLevel {
         path: String,
         iri: String,
         known: String,
+    },
+    #[error(
+        "{path}: <{subject}> has rk:divisionLevel <{level}>, which is no division level \
+         (the levels are {known})"
+    )]
+    UnknownDivisionLevel {
+        path: String,
+        subject: String,
+        level: String,
+        known: String,
+    },
+    #[error("{path}: the place <{subject}> has more than one {property}: {values}")]
+    PlaceConflict {
+        path: String,
+        subject: String,
+        property: &'static str,
+        values: String,
+    },
+    #[error(
+        "{path}: the place <{subject}> ({level}) is contained in <{parent}> ({parent_level}), \
+         which is not a level above it"
+    )]
+    PlaceParentLevel {
+        path: String,
+        subject: String,
+        level: PlaceLevel,
+        parent: String,
+        parent_level: PlaceLevel,
+    },
+    #[error("the places <{first}> and <{second}> have the same rk:divisionCode \"{code}\"")]
+    SharedDivisionCode {
+        code: String,
+        first: String,
+        second: String,
     },
     #[error("{files}: no rk:{level} with an rk:levelPrefix, which {reader} needs")]
     MissingLevel {
@@ -259,6 +297,7 @@ impl Lexicon {
         lexicon.read_quantities(&index)?;
         lexicon.read_extraction_rules(&index)?;
         lexicon.read_levels(&index)?;
+        lexicon.gazetteer = Gazetteer::read(&index)?;
         Ok(lexicon)
     }
 
@@ -315,9 +354,15 @@ impl Lexicon {
         Ok(())
     }
 
+    /// The levels of bodies (those with a prefix). The division levels
+    /// are levels too; the gazetteer reads them from its places.
     fn read_levels(&mut self, index: &Index) -> Result<(), LexiconError> {
         for (iri, path) in index.subjects_of_with_file(&rk("AdministrativeLevel")) {
-            let level = level_named(&iri, path)?;
+            let level = match level_named(&iri, path) {
+                Ok(level) => level,
+                Err(_) if PlaceLevel::ALL.iter().any(|l| rk(l.name()).as_str() == iri) => continue,
+                Err(unknown) => return Err(unknown),
+            };
             if let Some(prefix) = index.literal(&iri, &rk("levelPrefix")) {
                 self.levels.push(Level { level, iri, prefix });
             }
@@ -441,8 +486,9 @@ impl Lexicon {
                 self.non_state_labels.extend(index.zh_labels(&iri));
             }
         }
-        for subject in index.by_subject.keys() {
-            let suffixes = index.literals(subject, &rk("candidateSuffix"));
+        let candidate_suffix = rk("candidateSuffix");
+        for (subject, _) in index.subjects_with(&candidate_suffix) {
+            let suffixes = index.literals(&subject, &candidate_suffix);
             if !suffixes.is_empty() {
                 self.candidate_scheme.get_or_insert_with(|| subject.clone());
                 self.candidate_suffixes.extend(suffixes);
@@ -508,6 +554,12 @@ impl Lexicon {
 
     fn source_files(&self) -> String {
         self.source_files.join(", ")
+    }
+
+    /// The places of China: provinces, prefectures, counties and the
+    /// country, with their codes, names and containment.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
     }
 
     pub fn city(&self, id: CityId) -> &Concept {
@@ -584,28 +636,57 @@ fn level_named(iri: &str, path: &str) -> Result<AdministrativeLevel, LexiconErro
         .ok_or_else(|| LexiconError::UnknownLevel {
             path: path.to_owned(),
             iri: iri.to_owned(),
-            known: AdministrativeLevel::names().replace(", ", ", rk:"),
+            // The division levels are administrative levels too.
+            known: format!(
+                "rk:{} for bodies, rk:{} for divisions",
+                AdministrativeLevel::names().replace(", ", ", rk:"),
+                PlaceLevel::names().replace(", ", ", rk:")
+            ),
         })
 }
 
+/// A subject's triple: (predicate, object, file).
+type Triple<'o> = (&'o str, &'o Term, &'o str);
+
 /// Subject → (predicate, object, file) triples, for reading the ontology.
+/// It borrows the ontology's quads: the gazetteer makes them many.
 struct Index<'o> {
-    by_subject: BTreeMap<String, Vec<(String, Term, &'o str)>>,
+    by_subject: BTreeMap<&'o str, Vec<Triple<'o>>>,
+    /// Class → the subjects typed with it, in IRI order, each with the file
+    /// of its first such rdf:type triple.
+    by_class: HashMap<&'o str, Vec<(&'o str, &'o str)>>,
 }
 
 impl<'o> Index<'o> {
     fn new(ontology: &'o Ontology) -> Self {
-        let mut by_subject: BTreeMap<String, Vec<(String, Term, &'o str)>> = BTreeMap::new();
+        let mut by_subject: BTreeMap<&'o str, Vec<Triple<'o>>> = BTreeMap::new();
         for (quad, file) in ontology.quads_with_files() {
             if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
-                by_subject.entry(s.as_str().to_owned()).or_default().push((
-                    quad.predicate.as_str().to_owned(),
-                    quad.object.clone(),
+                by_subject.entry(s.as_str()).or_default().push((
+                    quad.predicate.as_str(),
+                    &quad.object,
                     file,
                 ));
             }
         }
-        Self { by_subject }
+        let rdf_type = term(RDF, "type");
+        let mut by_class: HashMap<&'o str, Vec<(&'o str, &'o str)>> = HashMap::new();
+        for (&s, triples) in &by_subject {
+            for &(p, o, file) in triples {
+                if let Term::NamedNode(class) = o {
+                    if p == rdf_type.as_str() {
+                        let subjects = by_class.entry(class.as_str()).or_default();
+                        if subjects.last().is_none_or(|(last, _)| *last != s) {
+                            subjects.push((s, file));
+                        }
+                    }
+                }
+            }
+        }
+        Self {
+            by_subject,
+            by_class,
+        }
     }
 
     /// The objects of `p` on `s`, each with the file that states it.
@@ -613,17 +694,30 @@ impl<'o> Index<'o> {
         &'a self,
         s: &str,
         p: &'a NamedNode,
-    ) -> impl Iterator<Item = (&'a Term, &'o str)> + 'a {
+    ) -> impl Iterator<Item = (&'o Term, &'o str)> + 'a {
         self.by_subject
             .get(s)
             .into_iter()
             .flatten()
-            .filter(move |(pred, _, _)| pred == p.as_str())
-            .map(|(_, o, file)| (o, *file))
+            .filter(move |(pred, _, _)| *pred == p.as_str())
+            .map(|&(_, o, file)| (o, file))
     }
 
-    fn objects<'a>(&'a self, s: &str, p: &'a NamedNode) -> impl Iterator<Item = &'a Term> + 'a {
+    fn objects<'a>(&'a self, s: &str, p: &'a NamedNode) -> impl Iterator<Item = &'o Term> + 'a {
         self.objects_with_files(s, p).map(|(o, _)| o)
+    }
+
+    /// Subjects that have `p`, in IRI order, each with the file that states it.
+    fn subjects_with(&self, p: &NamedNode) -> Vec<(String, &'o str)> {
+        self.by_subject
+            .iter()
+            .filter_map(|(s, triples)| {
+                triples
+                    .iter()
+                    .find(|(pred, _, _)| *pred == p.as_str())
+                    .map(|&(_, _, file)| ((*s).to_owned(), file))
+            })
+            .collect()
     }
 
     /// Subjects typed with `class`, in IRI order (so matching is stable).
@@ -636,14 +730,11 @@ impl<'o> Index<'o> {
 
     /// Subjects typed with `class`, each with the file that types it.
     fn subjects_of_with_file(&self, class: &NamedNode) -> Vec<(String, &'o str)> {
-        let rdf_type = term(RDF, "type");
-        self.by_subject
-            .keys()
-            .filter_map(|s| {
-                self.objects_with_files(s, &rdf_type)
-                    .find(|(o, _)| matches!(o, Term::NamedNode(n) if n == class))
-                    .map(|(_, file)| (s.clone(), file))
-            })
+        self.by_class
+            .get(class.as_str())
+            .into_iter()
+            .flatten()
+            .map(|&(s, file)| (s.to_owned(), file))
             .collect()
     }
 
@@ -720,42 +811,57 @@ impl<'o> Index<'o> {
             .collect()
     }
 
+    /// The triples of `s`: (predicate, object, file).
+    fn triples(&self, s: &str) -> &[Triple<'o>] {
+        self.by_subject.get(s).map_or(&[], Vec::as_slice)
+    }
+
+    /// One pass over the subject's triples (the gazetteer reads thousands).
     fn concept(&self, iri: String, what: &'static str) -> Result<Concept, LexiconError> {
-        let pref = self.labels(&iri, &term(SKOS, "prefLabel"), "zh");
-        let pref_zh = pref
-            .first()
-            .cloned()
-            .or_else(|| {
-                self.labels(&iri, &term(RDFS, "label"), "zh")
-                    .first()
-                    .cloned()
-            })
-            .ok_or_else(|| LexiconError::MissingLabel {
-                iri: iri.clone(),
-                what,
-            })?;
-        let pref_en = self
-            .labels(&iri, &term(SKOS, "prefLabel"), "en")
-            .into_iter()
-            .next()
-            .or_else(|| {
-                self.labels(&iri, &term(RDFS, "label"), "en")
-                    .into_iter()
-                    .next()
-            });
-        let mut labels_zh = vec![pref_zh.clone()];
-        for alt in self.labels(&iri, &term(SKOS, "altLabel"), "zh") {
-            if !labels_zh.contains(&alt) {
-                labels_zh.push(alt);
+        let (pref_label, label, alt_label, broader_p) = (
+            term(SKOS, "prefLabel"),
+            term(RDFS, "label"),
+            term(SKOS, "altLabel"),
+            term(SKOS, "broader"),
+        );
+        let (mut pref_zh, mut label_zh, mut pref_en, mut label_en) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut alt_zh, mut broader) = (Vec::new(), Vec::new());
+        for &(p, o, _) in self.triples(&iri) {
+            match o {
+                Term::Literal(l) => {
+                    let list = match (l.language(), p) {
+                        (Some("zh"), p) if p == pref_label.as_str() => &mut pref_zh,
+                        (Some("zh"), p) if p == label.as_str() => &mut label_zh,
+                        (Some("zh"), p) if p == alt_label.as_str() => &mut alt_zh,
+                        (Some("en"), p) if p == pref_label.as_str() => &mut pref_en,
+                        (Some("en"), p) if p == label.as_str() => &mut label_en,
+                        _ => continue,
+                    };
+                    list.push(l.value());
+                }
+                Term::NamedNode(n) if p == broader_p.as_str() => {
+                    broader.push(n.as_str().to_owned())
+                }
+                _ => {}
             }
         }
-        let mut broader: Vec<String> = self
-            .objects(&iri, &term(SKOS, "broader"))
-            .filter_map(|o| match o {
-                Term::NamedNode(n) => Some(n.as_str().to_owned()),
-                _ => None,
-            })
-            .collect();
+        // Of several labels of a kind, the first in sort order.
+        let first = |labels: Vec<&str>| labels.into_iter().min().map(str::to_owned);
+        let pref_zh = first(pref_zh).or_else(|| first(label_zh)).ok_or_else(|| {
+            LexiconError::MissingLabel {
+                iri: iri.clone(),
+                what,
+            }
+        })?;
+        let pref_en = first(pref_en).or_else(|| first(label_en));
+        alt_zh.sort_unstable();
+        let mut labels_zh = vec![pref_zh.clone()];
+        for alt in alt_zh {
+            if !labels_zh.iter().any(|l| l == alt) {
+                labels_zh.push(alt.to_owned());
+            }
+        }
         broader.sort();
         Ok(Concept {
             iri,

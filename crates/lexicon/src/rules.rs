@@ -1,5 +1,5 @@
 //! The closed sets of names the ontology and the code share: context roles,
-//! administrative levels and qualifier positions.
+//! administrative levels, division levels and qualifier positions.
 //!
 //! The words are data (`ontology/*.ttl`); which rule reads them is code. A
 //! name is parsed into its enum when the lexicon loads, so a name in the
@@ -128,6 +128,22 @@ named_enum!(
 );
 
 named_enum!(
+    /// The level of an administrative division (its `rk:divisionLevel`, an
+    /// rk:AdministrativeLevel by IRI local name). Variants are in order of
+    /// depth: a place is contained in a place of a lower variant.
+    PlaceLevel {
+        /// The country.
+        National = "NationalLevel",
+        /// Provinces, autonomous regions, municipalities, SARs (省级).
+        Province = "ProvinceLevel",
+        /// Prefecture-level cities, prefectures, autonomous prefectures, leagues (地级).
+        Prefecture = "PrefectureLevel",
+        /// Districts, counties, county-level cities, banners (县级).
+        County = "CountyLevel",
+    }
+);
+
+named_enum!(
     /// Where a quantity qualifier stands (its `rk:position`).
     QualifierPosition {
         /// Before the number (超过, 近).
@@ -153,6 +169,11 @@ mod tests {
             AdministrativeLevel::from_name("CityLevel"),
             Some(AdministrativeLevel::City)
         );
+        assert_eq!(
+            PlaceLevel::from_name("CountyLevel"),
+            Some(PlaceLevel::County)
+        );
+        assert!(PlaceLevel::National < PlaceLevel::Province);
         assert_eq!(
             QualifierPosition::from_name("afterUnit"),
             Some(QualifierPosition::AfterUnit)
