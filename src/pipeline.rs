@@ -106,7 +106,13 @@ pub fn extract_all(
     let extractor = Extractor::new(lexicon)?;
     let facts = collections
         .iter()
-        .map(|c| c.cases.iter().map(|case| extractor.extract(case)).collect())
+        .map(|c| {
+            let scope = extractor.collection_scope(&c.title);
+            c.cases
+                .iter()
+                .map(|case| extractor.extract_in(case, scope))
+                .collect()
+        })
         .collect();
     timings.extract = started.elapsed();
     Ok(Extracted { collections, facts })
@@ -116,10 +122,10 @@ pub fn extract_all(
 /// collection (whose facts refer to `lexicon`, read from `ontology`).
 pub fn to_graph(lexicon: &Lexicon, ontology: &Ontology, extracted: &Extracted) -> Graph {
     let mut graph = Graph::new();
-    graph.add_ontology(ontology);
     for (collection, facts) in extracted.collections.iter().zip(&extracted.facts) {
         add_collection(&mut graph, lexicon, collection, facts);
     }
+    graph.add_ontology(ontology, lexicon);
     graph
 }
 

@@ -1,7 +1,9 @@
 //! A document from another city and year goes through the same code: its
-//! districts are not in the lexicon, its body titles differ from its table
-//! of contents, and it can live in one store beside the seed. Expected
-//! values are read off `tests/fixtures/beijing-2024-cases.txt`.
+//! districts are not the lexicon's own (they come from the national
+//! gazetteer, read within the collection's city), its body titles differ
+//! from its table of contents, and it can live in one store beside the
+//! seed. Expected values are read off `tests/fixtures/beijing-2024-cases.txt`
+//! (and the division codes off GB/T 2260).
 
 mod common;
 
@@ -17,23 +19,34 @@ fn build(store: &std::path::Path, inputs: &[&str]) {
 }
 
 #[test]
-fn unknown_districts_are_kept_and_agencies_placed_in_them() {
+fn districts_of_another_city_resolve_to_their_divisions_and_agencies_are_placed_in_them() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = dir.path().join("store");
     build(&store, &[DOC]);
 
+    // 朝阳区 is also a district of 长春市: in a Beijing collection it is
+    // Beijing's (110105).
     let districts = select(
         &store,
-        "SELECT ?rank ?d WHERE { ?c rk:rank ?rank ; rk:district/skos:prefLabel ?d } ORDER BY ?rank",
+        "SELECT ?rank ?d ?code WHERE { ?c rk:rank ?rank ; rk:place ?p . ?p skos:prefLabel ?d ; dct:identifier ?code
+           FILTER(lang(?d) = 'zh') } ORDER BY ?rank",
     );
-    assert_eq!(districts, [["1", "朝阳区"], ["2", "海淀区"]]);
+    assert_eq!(
+        districts,
+        [["1", "朝阳区", "110105"], ["2", "海淀区", "110108"]]
+    );
+    let beijing = select(
+        &store,
+        "SELECT DISTINCT ?b WHERE { ?c a rk:Case ; rk:place/schema:containedInPlace/skos:prefLabel ?b FILTER(lang(?b) = 'zh') }",
+    );
+    assert_eq!(beijing, [["北京市"]]);
 
     // 区法院 in a 海淀区 case is that district's court; 朝阳区市场监管局 is
     // typed by the lexicon's agency types although 朝阳区 is unknown.
     let agencies = select(
         &store,
-        "SELECT ?rank ?type WHERE { ?c rk:rank ?rank ; rk:involvesAgency ?a . ?a rk:agencyType ?t ; rk:district ?d .
-         ?c rk:district ?d . ?t skos:prefLabel ?type FILTER(lang(?type) = 'zh') } ORDER BY ?rank ?type",
+        "SELECT ?rank ?type WHERE { ?c rk:rank ?rank ; rk:involvesAgency ?a . ?a rk:agencyType ?t ; rk:place ?d .
+         ?c rk:place ?d . ?t skos:prefLabel ?type FILTER(lang(?type) = 'zh') } ORDER BY ?rank ?type",
     );
     let agencies: Vec<(String, String)> = agencies
         .into_iter()
@@ -103,5 +116,23 @@ fn two_collections_share_one_store_without_clashing() {
             "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c rk:rank 1 }"
         ),
         2
+    );
+    // No body is placed in two places, and no unplaced body is shared by
+    // the two documents.
+    assert_eq!(
+        count(
+            &store,
+            "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a rk:Agency ; rk:place ?p, ?q FILTER(?p != ?q) }"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {
+               ?a a rk:Agency FILTER NOT EXISTS { ?a rk:place ?p } FILTER NOT EXISTS { ?a rk:level rk:NationalLevel }
+               ?c1 rk:involvesAgency ?a ; rk:inCollection ?x . ?c2 rk:involvesAgency ?a ; rk:inCollection ?y FILTER(?x != ?y) }"
+        ),
+        0
     );
 }

@@ -673,6 +673,7 @@ mod tests {
             Place::District(d) => lexicon.district(*d).concept.pref_zh.clone(),
             Place::City(c) => lexicon.city(*c).pref_zh.clone(),
             Place::National => "国家".to_owned(),
+            Place::Division(p) => lexicon.gazetteer().place(*p).concept.pref_zh.clone(),
             Place::UnknownDistrict(name) => name.clone(),
             Place::Unknown => "?".to_owned(),
         }

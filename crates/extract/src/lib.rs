@@ -39,8 +39,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use quantities::QuantityReader;
 use reformkg_corpus::Case;
 use reformkg_lexicon::{
-    AdministrativeLevel, AgencyTypeId, CityId, DistrictId, Lexicon, LexiconError, MechanismId,
-    NamedAgencyId, QualifierPosition,
+    AdministrativeLevel, AgencyTypeId, ChainResolution, CityId, DistrictId, Lexicon, LexiconError,
+    MechanismId, NamedAgencyId, PlaceId, PlaceLevel, QualifierPosition, Resolution,
 };
 use std::collections::BTreeSet;
 use text::TextIndex;
@@ -60,6 +60,9 @@ pub enum Place {
     National,
     City(CityId),
     District(DistrictId),
+    /// Any other administrative division of the gazetteer (a province, a
+    /// prefecture, a county of another city).
+    Division(PlaceId),
     /// A district name the lexicon does not know (from the table of contents).
     UnknownDistrict(String),
     /// No district could be determined.
@@ -253,13 +256,29 @@ impl<'l> Extractor<'l> {
         })
     }
 
-    /// Extracts the facts of one case.
+    /// The place a collection is about, read from the start of its title
+    /// (上海市2023年度… → 上海市); `None` for a national collection or a
+    /// title that starts with no place name.
+    pub fn collection_scope(&self, title: &str) -> Option<PlaceId> {
+        match self.lexicon.gazetteer().resolve_chain(title) {
+            ChainResolution::Unique(chain) => Some(chain.place()),
+            _ => None,
+        }
+    }
+
+    /// Extracts the facts of one case of a collection with no place of its own.
     pub fn extract(&self, case: &Case) -> CaseFacts {
+        self.extract_in(case, None)
+    }
+
+    /// Extracts the facts of one case; bare place names are read within
+    /// `scope`, the collection's place ([`Extractor::collection_scope`]).
+    pub fn extract_in(&self, case: &Case, scope: Option<PlaceId>) -> CaseFacts {
         let raw = case.text.as_str();
         let text = TextIndex::new(raw);
         let titles = documents::document_spans(raw);
         let matches = self.scan(raw);
-        let district = self.case_district(case);
+        let district = self.case_district(case, scope);
         let agencies = agencies::AgencyReader {
             extractor: self,
             case,
@@ -294,14 +313,23 @@ impl<'l> Extractor<'l> {
             .collect()
     }
 
-    /// The district of the table of contents, else the first district the
-    /// case (title first) names with its full name.
-    fn case_district(&self, case: &Case) -> Place {
+    /// The district of the table of contents (read within the collection's
+    /// place), else the place the title starts with (a notice's items:
+    /// 北京市西城区…), else the first district the case names with its full
+    /// name. A name that stays ambiguous is not guessed.
+    fn case_district(&self, case: &Case, scope: Option<PlaceId>) -> Place {
+        let gazetteer = self.lexicon.gazetteer();
         if let Some(name) = &case.district {
-            return match self.lexicon.district_named(name) {
-                Some(d) => Place::District(d),
-                None => Place::UnknownDistrict(name.clone()),
+            if let Some(d) = self.lexicon.district_named(name) {
+                return Place::District(d);
+            }
+            return match gazetteer.resolve(name, scope) {
+                Resolution::Unique(place) => self.place_for(place),
+                _ => Place::UnknownDistrict(name.clone()),
             };
+        }
+        if let ChainResolution::Unique(chain) = gazetteer.resolve_chain_in(&case.title, scope) {
+            return self.place_for(chain.place());
         }
         self.district_names
             .find(&case.text)
@@ -310,7 +338,25 @@ impl<'l> Extractor<'l> {
             })
     }
 
-    /// The city a place belongs to.
+    /// A gazetteer place as the extractor's [`Place`]: the lexicon's own
+    /// district or city when it is one, else a division.
+    fn place_for(&self, place: PlaceId) -> Place {
+        let iri = &self.lexicon.gazetteer().place(place).concept.iri;
+        if let Some((id, _)) = self
+            .lexicon
+            .districts_with_ids()
+            .find(|(_, d)| &d.concept.iri == iri)
+        {
+            return Place::District(id);
+        }
+        match self.lexicon.cities_with_ids().find(|(_, c)| &c.iri == iri) {
+            Some((id, _)) => Place::City(id),
+            None => Place::Division(place),
+        }
+    }
+
+    /// The city a place belongs to: for a division, the nearest city (or
+    /// prefecture) it lies in.
     fn city_of(&self, place: &Place) -> Place {
         match place {
             Place::District(d) => self
@@ -319,6 +365,20 @@ impl<'l> Extractor<'l> {
                 .city
                 .map_or(Place::Unknown, Place::City),
             Place::City(c) => Place::City(*c),
+            Place::Division(id) => {
+                let gazetteer = self.lexicon.gazetteer();
+                std::iter::once(*id)
+                    .chain(gazetteer.ancestors(*id))
+                    .map(|p| self.place_for(p))
+                    .find(|p| matches!(p, Place::City(_)))
+                    .or_else(|| {
+                        gazetteer
+                            .ancestors(*id)
+                            .find(|p| gazetteer.place(*p).level == PlaceLevel::Prefecture)
+                            .map(Place::Division)
+                    })
+                    .unwrap_or(Place::Unknown)
+            }
             _ => Place::Unknown,
         }
     }

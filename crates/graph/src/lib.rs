@@ -10,15 +10,15 @@
 //! agency type for local agencies; a digest of the title for documents. The
 //! same input therefore gives the same quads, in the same order.
 
-use oxrdf::{GraphName, Literal, NamedNode, Quad, Term};
+use oxrdf::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use reformkg_corpus::{Case, Collection};
 use reformkg_extract::{AgencyFact, AgencyKey, CaseFacts, Evidence, Place};
-use reformkg_lexicon::{AdministrativeLevel, AgencyTypeId, Lexicon, Ontology};
+use reformkg_lexicon::{AdministrativeLevel, AgencyTypeId, Lexicon, Ontology, PlaceId, PlaceLevel};
 use reformkg_vocab::{
     encode_local, id_ns, rk, term, DCT, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
 };
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 
 /// A set of quads in the default graph, kept in insertion order without
@@ -44,9 +44,45 @@ impl Graph {
     }
 
     /// Adds the ontology's triples (labels and `skos:broader` families for
-    /// queries).
-    pub fn add_ontology(&mut self, ontology: &Ontology) {
-        self.extend(ontology.quads().iter().cloned());
+    /// queries). Of the gazetteer's three thousand places only those the
+    /// graph already refers to, their ancestors and the lexicon's own
+    /// districts go in: all of them would be twenty thousand triples in
+    /// every store. So call this after adding the collections.
+    pub fn add_ontology(&mut self, ontology: &Ontology, lexicon: &Lexicon) {
+        let gazetteer = lexicon.gazetteer();
+        let referred: Vec<PlaceId> = self
+            .quads
+            .iter()
+            .filter_map(|q| match &q.object {
+                Term::NamedNode(n) => gazetteer.by_iri(n.as_str()),
+                _ => None,
+            })
+            .chain(
+                lexicon
+                    .districts
+                    .iter()
+                    .filter_map(|d| gazetteer.by_iri(&d.concept.iri)),
+            )
+            .collect();
+        let mut kept: HashSet<PlaceId> = HashSet::new();
+        for place in referred {
+            if kept.insert(place) {
+                kept.extend(gazetteer.ancestors(place));
+            }
+        }
+        let left_out = |subject: &NamedOrBlankNode| match subject {
+            NamedOrBlankNode::NamedNode(n) => gazetteer
+                .by_iri(n.as_str())
+                .is_some_and(|p| !kept.contains(&p)),
+            NamedOrBlankNode::BlankNode(_) => false,
+        };
+        self.extend(
+            ontology
+                .quads()
+                .iter()
+                .filter(|q| !left_out(&q.subject))
+                .cloned(),
+        );
     }
 
     /// Adds quads read elsewhere.
@@ -198,8 +234,11 @@ impl CaseWriter<'_> {
         g.add(&s, rk("inCollection"), collection.clone());
         g.add(&s, term(PROV, "hadPrimarySource"), collection.clone());
         g.add(&s, rk("text"), zh(&self.case.text));
-        if let Some(district) = self.place_node(&facts.district) {
-            self.graph.add(&s, rk("district"), district);
+        if let Some(place) = self.place_node(&facts.district) {
+            if !matches!(facts.district, Place::Division(_)) {
+                self.graph.add(&s, rk("district"), place.clone());
+            }
+            self.graph.add(&s, rk("place"), place);
         }
         for agency in &facts.agencies {
             self.agency(agency);
@@ -314,14 +353,15 @@ impl CaseWriter<'_> {
         if let Some(level) = self.level_of(place) {
             self.graph.add(&agency, rk("level"), level);
         }
-        if let Some(district) = self.place_node(place) {
+        if let Some(node) = self.place_node(place) {
             if matches!(place, Place::District(_) | Place::UnknownDistrict(_)) {
-                self.graph.add(&agency, rk("district"), district);
-            } else if matches!(place, Place::City(_)) {
+                self.graph.add(&agency, rk("district"), node.clone());
+            } else {
                 // As for the named city bodies of the lexicon.
                 self.graph
-                    .add(&agency, term(SCHEMA, "areaServed"), district);
+                    .add(&agency, term(SCHEMA, "areaServed"), node.clone());
             }
+            self.graph.add(&agency, rk("place"), node);
         }
         agency
     }
@@ -353,8 +393,20 @@ impl CaseWriter<'_> {
                     .unwrap_or_default();
                 ("cn".to_owned(), label, Some("National".to_owned()))
             }
-            Place::UnknownDistrict(name) => (name.clone(), name.clone(), None),
-            Place::Unknown => ("unplaced".to_owned(), String::new(), None),
+            Place::Division(id) => {
+                let p = self.lexicon.gazetteer().place(*id);
+                (
+                    p.concept.local_name().to_owned(),
+                    p.concept.pref_zh.clone(),
+                    p.concept.pref_en.clone(),
+                )
+            }
+            // A name or no place only means something inside its document:
+            // bodies of two collections never share such an IRI.
+            Place::UnknownDistrict(name) => {
+                (format!("{}-{name}", self.mint.slug), name.clone(), None)
+            }
+            Place::Unknown => (format!("{}-unplaced", self.mint.slug), String::new(), None),
         }
     }
 
@@ -363,6 +415,12 @@ impl CaseWriter<'_> {
             Place::National => AdministrativeLevel::National,
             Place::City(_) => AdministrativeLevel::City,
             Place::District(_) | Place::UnknownDistrict(_) => AdministrativeLevel::District,
+            Place::Division(id) => match self.lexicon.gazetteer().place(*id).level {
+                PlaceLevel::County => AdministrativeLevel::District,
+                PlaceLevel::Prefecture => AdministrativeLevel::City,
+                // A province's bodies have no level of the agency rules.
+                PlaceLevel::Province | PlaceLevel::National => return None,
+            },
             Place::Unknown => return None,
         };
         Some(rk(level.name()))
@@ -374,6 +432,7 @@ impl CaseWriter<'_> {
         match place {
             Place::District(d) => Some(iri(&self.lexicon.district(*d).concept.iri)),
             Place::City(c) => Some(iri(&self.lexicon.city(*c).iri)),
+            Place::Division(id) => Some(iri(&self.lexicon.gazetteer().place(*id).concept.iri)),
             Place::UnknownDistrict(name) => {
                 let district = node(&id_ns("district"), name);
                 self.graph.add(&district, term(RDF, "type"), rk("District"));
