@@ -31,7 +31,12 @@ pub struct Collection {
     pub slug: String,
     /// The file name the collection was read from.
     pub source_name: String,
+    /// The document's title: its first non-empty line, joined with the
+    /// lines that continue it when it is wrapped (see [`parse_collection`]).
     pub title: String,
+    /// The document number of an official document (e.g. 国办发〔2018〕108号),
+    /// when a line of the title block is one.
+    pub document_number: Option<String>,
     pub publisher: Option<String>,
     /// The issue date line as written (e.g. 二〇二三年十一月).
     pub issued: Option<String>,
@@ -286,6 +291,12 @@ fn file_kind(file_type: &std::fs::FileType) -> &'static str {
 
 /// Segments a document given as bytes; `source_name` names it in messages
 /// and gives the collection its slug.
+///
+/// The title is the first non-empty line, continued by the lines under it
+/// when it is wrapped (an official document's title often is): `title_end`
+/// says which lines continue it. The title block is the few lines after the
+/// title (`TITLE_BLOCK_LINES`): publisher, issue date and document number
+/// are looked for there.
 pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, CorpusError> {
     let sha256 = hex(&Sha256::digest(bytes));
     let text = decode(source_name, bytes)?;
@@ -300,16 +311,23 @@ pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, C
     let first = lines
         .next_non_empty(0)
         .ok_or_else(|| CorpusError::Empty(source_name.to_owned()))?;
-    let title = lines.trimmed(first).to_owned();
+    let last_title_line = title_end(&lines, first);
+    let title = join_hard_wrapped((first..=last_title_line).map(|i| lines.trimmed(i)));
+    let after_title = last_title_line + 1;
 
-    let toc = parse_toc(&lines, first + 1);
+    let toc = parse_toc(&lines, after_title);
     let header_end = toc.as_ref().map_or(lines.len(), |t| t.first_line);
-    let (publisher, issued) = title_block(&lines, first + 1, header_end.min(first + 6));
+    let block_end = header_end.min(after_title + TITLE_BLOCK_LINES);
+    let (publisher, issued) = title_block(&lines, after_title, block_end);
+    let document_number = (after_title..block_end)
+        .map(|i| lines.trimmed(i))
+        .find(|line| is_document_number(line))
+        .map(str::to_owned);
     let year = year_of(&title).or_else(|| issued.as_deref().and_then(year_of));
 
     let cases = match toc {
         Some(toc) => cases_from_toc(source_name, &lines, &toc, &title)?,
-        None => cases_from_markers(source_name, &lines, first + 1, &title)?,
+        None => cases_from_markers(source_name, &lines, after_title, &title)?,
     };
     if cases.is_empty() {
         return Err(CorpusError::NoCases(source_name.to_owned()));
@@ -318,6 +336,7 @@ pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, C
         slug: slug_for(source_name, &sha256),
         source_name: source_name.to_owned(),
         title,
+        document_number,
         publisher,
         issued,
         year,
@@ -644,13 +663,123 @@ fn title_block(lines: &Lines, from: usize, to: usize) -> (Option<String>, Option
         if line.is_empty() {
             continue;
         }
-        if issued.is_none() && year_of(line).is_some() && line.chars().count() <= 16 {
+        if issued.is_none() && is_date_line(line) {
             issued = Some(line.to_owned());
         } else if publisher.is_none() && looks_like_place_name(line) {
             publisher = Some(line.to_owned());
         }
     }
     (publisher, issued)
+}
+
+/// How many lines after the title make its title block.
+const TITLE_BLOCK_LINES: usize = 5;
+
+/// The longest date line (二〇二三年十一月, 2018年11月19日).
+const DATE_LINE_MAX_CHARS: usize = 16;
+
+/// A short line with a year in it: an issue date.
+fn is_date_line(line: &str) -> bool {
+    line.chars().nth(DATE_LINE_MAX_CHARS).is_none() && year_of(line).is_some()
+}
+
+/// A document number line of an official document: an issuer's
+/// abbreviation, the year in 〔〕 (or ［］, []), a serial number and 号, as
+/// in 国办发〔2018〕108号.
+static DOCUMENT_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\S{1,20}[〔［\[]\s*[0-9]{4}\s*[〕］\]]\s*[0-9]{1,6}\s*号$").expect("static regex")
+});
+
+fn is_document_number(line: &str) -> bool {
+    line.chars().nth(40).is_none() && DOCUMENT_NUMBER.is_match(line)
+}
+
+/// How many lines a wrapped collection title may take.
+const TITLE_MAX_LINES: usize = 3;
+
+/// The longest line that may continue a wrapped title; a longer one is prose.
+const TITLE_LINE_MAX_CHARS: usize = 40;
+
+/// Marks that end a sentence: a line ending in one is prose, not a title.
+const SENTENCE_MARKS: [char; 7] = ['。', '！', '？', '；', '!', '?', ';'];
+
+/// Marks that end an addressee line (各省、自治区、直辖市人民政府，…：).
+const ADDRESSEE_MARKS: [char; 2] = ['：', ':'];
+
+fn ends_sentence(line: &str) -> bool {
+    line.ends_with(SENTENCE_MARKS) || line.ends_with(ADDRESSEE_MARKS)
+}
+
+/// Does the line start with an Arabic digit (ASCII or full-width)?
+fn starts_with_digit(line: &str) -> bool {
+    line.chars().next().and_then(arabic_digit).is_some()
+}
+
+/// The value of an Arabic digit, ASCII or full-width (０-９).
+fn arabic_digit(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => c.to_digit(10),
+        '０'..='９' => Some(c as u32 - '０' as u32),
+        _ => None,
+    }
+}
+
+/// The last line of a title that starts at line `first`. The title goes on
+/// over the consecutive non-empty lines under it, at most
+/// [`TITLE_MAX_LINES`] in all, and stops before a line that
+///
+/// - is blank (the title block or the text begins), or ends a sentence or
+///   an addressee (。！？； or ：), or follows a line that does;
+/// - is longer than [`TITLE_LINE_MAX_CHARS`] (a paragraph);
+/// - is a document number (国办发〔2018〕108号), a date line, or the line
+///   just above the next date line (a publisher or signature);
+/// - starts document structure: an Arabic digit (a table row, a numbered
+///   item), a case marker (排名N …) or a section heading (一、…).
+///
+/// Only the layout decides; no word of the title is looked at.
+fn title_end(lines: &Lines, first: usize) -> usize {
+    let mut last = first;
+    while last + 1 < lines.len()
+        && last + 1 - first < TITLE_MAX_LINES
+        && continues_title(lines, last)
+    {
+        last += 1;
+    }
+    last
+}
+
+/// Does line `last + 1` continue a title whose last line so far is `last`?
+fn continues_title(lines: &Lines, last: usize) -> bool {
+    let next = last + 1;
+    let line = lines.trimmed(next);
+    !line.is_empty()
+        && !ends_sentence(lines.trimmed(last))
+        && !ends_sentence(line)
+        && line.chars().nth(TITLE_LINE_MAX_CHARS).is_none()
+        && !is_document_number(line)
+        && !is_date_line(line)
+        && !lines
+            .next_non_empty(next + 1)
+            .is_some_and(|i| is_date_line(lines.trimmed(i)))
+        && !starts_with_digit(line)
+        && marker_rank(line).is_none()
+        && !SECTION_HEADING.is_match(line)
+}
+
+/// Joins the lines of hard-wrapped Chinese text: nothing goes between two
+/// lines (Chinese has no spaces between words), except one space between
+/// two ASCII letters or digits, which a wrap must not glue into one word.
+fn join_hard_wrapped<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut joined = String::new();
+    for part in parts {
+        let glue = joined.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && part.starts_with(|c: char| c.is_ascii_alphanumeric());
+        if glue {
+            joined.push(' ');
+        }
+        joined.push_str(part);
+    }
+    joined
 }
 
 const YEAR_SIGN: char = '年';
