@@ -323,15 +323,26 @@ pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, C
         .map(|i| lines.trimmed(i))
         .find(|line| is_document_number(line))
         .map(str::to_owned);
-    let year = year_of(&title).or_else(|| issued.as_deref().and_then(year_of));
 
-    let cases = match toc {
-        Some(toc) => cases_from_toc(source_name, &lines, &toc, &title)?,
+    let (cases, preamble_end) = match toc {
+        Some(toc) => (
+            cases_from_toc(source_name, &lines, &toc, &title)?,
+            toc.first_line,
+        ),
         None => cases_from_markers(source_name, &lines, after_title, &title)?,
     };
     if cases.is_empty() {
         return Err(CorpusError::NoCases(source_name.to_owned()));
     }
+    // What the title block does not give, the signature block may.
+    let (publisher, issued) = match (publisher, issued) {
+        (Some(publisher), Some(issued)) => (Some(publisher), Some(issued)),
+        (publisher, issued) => {
+            let (signer, date) = signature(&lines, after_title, preamble_end);
+            (publisher.or(signer), issued.or(date))
+        }
+    };
+    let year = year_of(&title).or_else(|| issued.as_deref().and_then(year_of));
     Ok(Collection {
         slug: slug_for(source_name, &sha256),
         source_name: source_name.to_owned(),
@@ -672,6 +683,42 @@ fn title_block(lines: &Lines, from: usize, to: usize) -> (Option<String>, Option
     (publisher, issued)
 }
 
+/// The signature block that closes a preamble (the lines `from..to`): its
+/// last date line is the issue date, and the line right above that date,
+/// when it is a name, is the issuer:
+///
+/// ```text
+/// 国务院办公厅
+/// 2018年11月19日
+/// ```
+fn signature(lines: &Lines, from: usize, to: usize) -> (Option<String>, Option<String>) {
+    let Some(date) = (from..to.min(lines.len()))
+        .rev()
+        .find(|&i| is_date_line(lines.trimmed(i)))
+    else {
+        return (None, None);
+    };
+    let signer = date
+        .checked_sub(1)
+        .filter(|&i| i >= from)
+        .map(|i| lines.trimmed(i))
+        .filter(|line| looks_like_signer(line));
+    (
+        signer.map(str::to_owned),
+        Some(lines.trimmed(date).to_owned()),
+    )
+}
+
+/// The longest signature line: several issuers may sign together.
+const SIGNER_MAX_CHARS: usize = 30;
+
+/// A name: letters, and spaces between the names of several issuers.
+fn looks_like_signer(line: &str) -> bool {
+    line.chars().filter(|c| c.is_alphabetic()).nth(1).is_some()
+        && line.chars().nth(SIGNER_MAX_CHARS).is_none()
+        && line.chars().all(|c| c.is_alphabetic() || c.is_whitespace())
+}
+
 /// How many lines after the title make its title block.
 const TITLE_BLOCK_LINES: usize = 5;
 
@@ -958,13 +1005,14 @@ fn cases_from_toc(
 
 /// Without a table of contents: every marker line opens a case; its title is
 /// the first line after the marker. Two markers with one rank, or a marker
-/// with nothing after it, are errors: either would lose a case.
+/// with nothing after it, are errors: either would lose a case. Also gives
+/// the line of the first marker (the end of the preamble).
 fn cases_from_markers(
     source_name: &str,
     lines: &Lines,
     from: usize,
     collection_title: &str,
-) -> Result<Vec<Case>, CorpusError> {
+) -> Result<(Vec<Case>, usize), CorpusError> {
     let markers: Vec<(usize, u32)> = (from..lines.len())
         .filter_map(|i| marker_rank(lines.raw(i)).map(|r| (i, r)))
         .collect();
@@ -999,7 +1047,7 @@ fn cases_from_markers(
             text,
         });
     }
-    Ok(cases)
+    Ok((cases, markers.first().map_or(lines.len(), |m| m.0)))
 }
 
 /// The body between two lines, without a trailing running header (the

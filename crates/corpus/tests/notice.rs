@@ -75,3 +75,21 @@ fn a_publisher_right_under_the_title_is_not_part_of_it() {
     assert_eq!(collection.issued.as_deref(), Some("二〇二四年十月"));
     assert_eq!(collection.year, Some(2024));
 }
+
+#[test]
+fn the_signature_block_gives_publisher_and_date_the_title_block_lacks() {
+    let doc = "甲关于乙的通报\n甲发〔2024〕7号\n\n各单位：\n正文。\n\
+               附件：丙\n甲办公厅\n2024年3月5日\n（此件公开发布）\n\n案例一\n丁\n正文。\n";
+    let collection = parse(doc);
+    assert_eq!(collection.publisher.as_deref(), Some("甲办公厅"));
+    assert_eq!(collection.issued.as_deref(), Some("2024年3月5日"));
+    assert_eq!(collection.year, Some(2024));
+    // A line above the date that is no name is no publisher.
+    let doc = doc.replace("甲办公厅\n", "");
+    let collection = parse(&doc);
+    assert_eq!(collection.publisher, None);
+    assert_eq!(collection.issued.as_deref(), Some("2024年3月5日"));
+    // The title block wins.
+    let doc = "甲市案例汇编\n\n甲市委员会\n\n正文。\n乙机关\n2024年3月5日\n\n案例一\n丁\n正文。\n";
+    assert_eq!(parse(doc).publisher.as_deref(), Some("甲市委员会"));
+}
