@@ -8,7 +8,9 @@
 //! A collection is a title block, usually a table of contents (rank,
 //! district, title) and then the case bodies. A body starts either after a
 //! marker line (`排名N`, `案例N`, `第N名`) or directly with its title, which
-//! may be split over several lines. Segmentation is structural: it knows
+//! may be split over several lines. A document with neither a table of
+//! contents nor markers may be a list of numbered items (`1.…`, `2.…`), each
+//! one line and one case, as in a notice praising local practices. Segmentation is structural: it knows
 //! nothing about districts, agencies or mechanisms (that is the lexicon's
 //! job), so a document from another year or city goes through the same code.
 
@@ -52,9 +54,15 @@ pub struct Case {
     pub rank: u32,
     /// The district as the table of contents names it, when there is one.
     pub district: Option<String>,
+    /// For a numbered item: its text without the final sentence mark.
     pub title: String,
     /// The body, starting at its title. All character offsets of the later
     /// stages (sections, mentions) count Unicode scalar values in this text.
+    ///
+    /// For a numbered item it is the item as it stands after its number and
+    /// list mark, the lines of a wrapped item joined (`join_hard_wrapped`):
+    /// `1.甲地推进乙改革。` gives `甲地推进乙改革。`, the title plus its
+    /// final sentence mark.
     pub text: String,
     pub sections: Vec<Section>,
 }
@@ -120,8 +128,10 @@ pub enum CorpusError {
     #[error("{0}: the document is empty")]
     Empty(String),
     #[error(
-        "{0}: no cases found: the document has no table of contents (rank, district, title) \
-         and no case marker lines (排名N, 案例N, 第N名)"
+        "{0}: no cases found: the document has no table of contents (rank, district, title), \
+         no case marker lines (排名N, 案例N, 第N名) and no run of at least {min} numbered \
+         items (1. 2. 3. …)",
+        min = MIN_ITEMS
     )]
     NoCases(String),
     #[error(
@@ -329,7 +339,10 @@ pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, C
             cases_from_toc(source_name, &lines, &toc, &title)?,
             toc.first_line,
         ),
-        None => cases_from_markers(source_name, &lines, after_title, &title)?,
+        None => match cases_from_markers(source_name, &lines, after_title, &title)? {
+            (cases, _) if cases.is_empty() => cases_from_items(&lines, after_title),
+            found => found,
+        },
     };
     if cases.is_empty() {
         return Err(CorpusError::NoCases(source_name.to_owned()));
@@ -1048,6 +1061,147 @@ fn cases_from_markers(
         });
     }
     Ok((cases, markers.first().map_or(lines.len(), |m| m.0)))
+}
+
+/// The fewest numbered items that make a collection: one or two numbered
+/// lines are a list inside prose, not the document's cases.
+pub const MIN_ITEMS: usize = 3;
+
+/// The most digits of an item number.
+const ITEM_NUMBER_MAX_DIGITS: usize = 4;
+
+/// The list marks after an item number.
+const ITEM_MARKS: [char; 3] = ['.', '．', '、'];
+
+/// A numbered item line: an Arabic number from 1 (ASCII or full-width
+/// digits), a list mark (`.` `．` `、`) and some text; gives the number and
+/// the text after the mark. A `.` or `．` directly followed by a digit is a
+/// decimal or a date (1.5万, 2018.11), not a list mark.
+fn item_start(line: &str) -> Option<(u32, &str)> {
+    let line = line.trim();
+    let digits = line.chars().take_while(|&c| arabic_digit(c).is_some());
+    let mut number: u32 = 0;
+    let mut length = 0;
+    for c in digits {
+        length += c.len_utf8();
+        number = number.checked_mul(10)?.checked_add(arabic_digit(c)?)?;
+    }
+    if number == 0 || line[..length].chars().count() > ITEM_NUMBER_MAX_DIGITS {
+        return None;
+    }
+    let rest = &line[length..];
+    let mark = rest.chars().next().filter(|c| ITEM_MARKS.contains(c))?;
+    let after = &rest[mark.len_utf8()..];
+    if mark != '、' && starts_with_digit(after) {
+        return None;
+    }
+    let text = after.trim();
+    let title = text.strip_suffix(SENTENCE_MARKS).unwrap_or(text).trim_end();
+    (!title.is_empty()).then_some((number, text))
+}
+
+/// A numbered item: its number, its text and its first line.
+struct Item {
+    rank: u32,
+    text: String,
+    line: usize,
+}
+
+/// Without a table of contents or markers: the longest run of numbered
+/// items from line `from` on (`item_run`; the first of equally long runs),
+/// when it has at least [`MIN_ITEMS`] items. Each item is a case: rank =
+/// its number, text = the item after its number mark, title = the text
+/// without its final sentence mark, no district, no sections. Lines outside
+/// the run (preamble, signature, attachment headings) are no cases. Also
+/// gives the line of the first item (the end of the preamble).
+fn cases_from_items(lines: &Lines, from: usize) -> (Vec<Case>, usize) {
+    let mut best: Vec<Item> = Vec::new();
+    let mut i = from;
+    while i < lines.len() {
+        if item_start(lines.raw(i)).is_some_and(|(number, _)| number == 1) {
+            let (run, end) = item_run(lines, i);
+            if run.len() > best.len() {
+                best = run;
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    if best.len() < MIN_ITEMS {
+        return (Vec::new(), lines.len());
+    }
+    let start = best[0].line;
+    let cases = best
+        .into_iter()
+        .map(|item| Case {
+            rank: item.rank,
+            district: None,
+            title: item
+                .text
+                .strip_suffix(SENTENCE_MARKS)
+                .unwrap_or(&item.text)
+                .trim_end()
+                .to_owned(),
+            text: item.text,
+            sections: Vec::new(),
+        })
+        .collect();
+    (cases, start)
+}
+
+/// The run of items numbered 1, 2, 3 … in order that starts with item 1 at
+/// line `first`, and the line after its last item. Blank lines may stand
+/// between items; any other line that is neither the next number nor the
+/// continuation of a wrapped item (`continues_item`) ends the run, and so
+/// does a number out of order.
+fn item_run(lines: &Lines, first: usize) -> (Vec<Item>, usize) {
+    let mut items: Vec<Item> = Vec::new();
+    let mut cursor = first;
+    while let Some(line) = lines.next_non_empty(cursor) {
+        let Some((number, text)) = item_start(lines.raw(line)) else {
+            break;
+        };
+        if usize::try_from(number).ok() != Some(items.len() + 1) {
+            break;
+        }
+        let width = lines.trimmed(line).chars().count();
+        let mut parts = vec![text];
+        let mut end = line + 1;
+        while end < lines.len() && continues_item(lines, end, parts[parts.len() - 1], width) {
+            parts.push(lines.trimmed(end));
+            end += 1;
+        }
+        items.push(Item {
+            rank: number,
+            text: join_hard_wrapped(parts),
+            line,
+        });
+        cursor = end;
+    }
+    (items, cursor.max(first + 1))
+}
+
+/// Does line `next` continue a wrapped item whose last line so far ends in
+/// `so_far` and whose first line (number included) is `width` characters
+/// long? It does when it
+///
+/// - is not blank, not a numbered line, not a section heading (一、…), not
+///   a date line and not the line right above a date line (a signature);
+/// - follows a line that does not end a sentence (。！？；：);
+/// - is not longer than the item's first line: hard-wrapped text is cut at
+///   one width, so a longer line is a paragraph of its own.
+fn continues_item(lines: &Lines, next: usize, so_far: &str, width: usize) -> bool {
+    let line = lines.trimmed(next);
+    !line.is_empty()
+        && !ends_sentence(so_far)
+        && line.chars().nth(width).is_none()
+        && item_start(line).is_none()
+        && !SECTION_HEADING.is_match(line)
+        && !is_date_line(line)
+        && !lines
+            .next_non_empty(next + 1)
+            .is_some_and(|i| is_date_line(lines.trimmed(i)))
 }
 
 /// The body between two lines, without a trailing running header (the

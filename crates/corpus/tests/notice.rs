@@ -2,7 +2,7 @@
 //! signature block. The synthetic documents use placeholder words (甲, 乙 …):
 //! segmentation looks at layout only.
 
-use reformkg_corpus::{parse_collection, read_collection, Collection};
+use reformkg_corpus::{parse_collection, read_collection, Collection, CorpusError};
 use std::path::Path;
 
 const SEED: &str = concat!(
@@ -92,4 +92,117 @@ fn the_signature_block_gives_publisher_and_date_the_title_block_lacks() {
     // The title block wins.
     let doc = "甲市案例汇编\n\n甲市委员会\n\n正文。\n乙机关\n2024年3月5日\n\n案例一\n丁\n正文。\n";
     assert_eq!(parse(doc).publisher.as_deref(), Some("甲市委员会"));
+}
+
+fn ranks(collection: &Collection) -> Vec<u32> {
+    collection.cases.iter().map(|c| c.rank).collect()
+}
+
+#[test]
+fn numbered_items_are_cases() {
+    let doc = "甲关于乙的通报\n\n各单位：\n正文。\n\n\
+               1.甲地推进乙改革。\n2．乙地做法\n\n3、丙地做法。\n";
+    let collection = parse(doc);
+    assert_eq!(ranks(&collection), [1, 2, 3]);
+    let first = &collection.cases[0];
+    assert_eq!(first.title, "甲地推进乙改革");
+    assert_eq!(first.text, "甲地推进乙改革。");
+    assert_eq!(first.district, None);
+    assert!(first.sections.is_empty());
+    assert_eq!(collection.cases[1].title, "乙地做法");
+    assert_eq!(collection.cases[1].text, "乙地做法");
+    assert_eq!(collection.cases[2].title, "丙地做法");
+}
+
+#[test]
+fn two_numbered_lines_are_not_a_collection() {
+    let doc = "甲的说明\n\n正文。\n1.甲做法。\n2.乙做法。\n\n后记。\n";
+    let err = parse_collection("two.txt", doc.as_bytes()).expect_err("two items");
+    assert!(matches!(err, CorpusError::NoCases(_)), "{err:?}");
+    assert!(
+        err.to_string().starts_with("two.txt: no cases found"),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("at least 3 numbered items"),
+        "{err}"
+    );
+}
+
+#[test]
+fn numbers_out_of_order_stop_the_run() {
+    let doc = "甲\n\n1.甲。\n2.乙。\n3.丙。\n5.戊。\n6.己。\n";
+    assert_eq!(ranks(&parse(doc)), [1, 2, 3]);
+    // A number given twice ends the run too.
+    let doc = "甲\n\n1.甲。\n2.乙。\n3.丙。\n3.丁。\n4.戊。\n";
+    assert_eq!(ranks(&parse(doc)), [1, 2, 3]);
+    // 1, 2 and then 4: the run has two items, too few.
+    let doc = "甲\n\n1.甲。\n2.乙。\n4.丁。\n5.戊。\n6.己。\n";
+    assert!(matches!(
+        parse_collection("gap.txt", doc.as_bytes()),
+        Err(CorpusError::NoCases(_))
+    ));
+    // A prose line between items ends the run.
+    let doc = "甲\n\n1.甲。\n2.乙。\n说明。\n3.丙。\n";
+    assert!(matches!(
+        parse_collection("prose.txt", doc.as_bytes()),
+        Err(CorpusError::NoCases(_))
+    ));
+}
+
+#[test]
+fn the_longest_run_is_the_collection() {
+    let doc = "甲\n\n要求如下：\n1.一。\n2.二。\n3.三。\n\n附件\n\n\
+               1.甲。\n2.乙。\n3.丙。\n4.丁。\n";
+    let collection = parse(doc);
+    assert_eq!(ranks(&collection), [1, 2, 3, 4]);
+    assert_eq!(collection.cases[0].title, "甲");
+}
+
+#[test]
+fn a_wrapped_item_joins_its_next_line() {
+    // Item 1 is cut after 推进 (its line ends in no sentence mark); item 2
+    // ends in 。, so the signature under it is no part of it.
+    let doc = "甲关于乙的通报\n\n\
+               1.甲地大力推进\n乙改革。\n\
+               2.乙地做法ABC\nDEF试点。\n\
+               3.丙地做法。\n\
+               甲办公厅\n2024年3月5日\n";
+    let collection = parse(doc);
+    assert_eq!(ranks(&collection), [1, 2, 3]);
+    assert_eq!(collection.cases[0].title, "甲地大力推进乙改革");
+    assert_eq!(collection.cases[0].text, "甲地大力推进乙改革。");
+    assert_eq!(collection.cases[1].title, "乙地做法ABC DEF试点");
+    assert_eq!(collection.cases[2].text, "丙地做法。");
+    // An unfinished last item does not take in the signature either.
+    let doc = doc.replace("3.丙地做法。", "3.丙地做法");
+    assert_eq!(parse(&doc).cases[2].text, "丙地做法");
+    // A numbered heading with a longer paragraph under it is no wrap: the
+    // paragraph ends the run (here after one item, so no collection).
+    let doc =
+        "甲\n\n1.甲做法\n甲地开展了一项很长很长的改革工作。\n2.乙做法\n乙地的正文。\n3.丙\n丙。\n";
+    assert!(matches!(
+        parse_collection("headings.txt", doc.as_bytes()),
+        Err(CorpusError::NoCases(_))
+    ));
+}
+
+#[test]
+fn decimals_and_dates_are_no_item_numbers() {
+    let doc = "甲\n\n1.5万家企业。\n2.5万家。\n3.5万家。\n";
+    assert!(matches!(
+        parse_collection("decimals.txt", doc.as_bytes()),
+        Err(CorpusError::NoCases(_))
+    ));
+    let doc = "甲\n\n1. 2018年以来的做法。\n2. 乙。\n3. 丙。\n";
+    assert_eq!(parse(doc).cases[0].title, "2018年以来的做法");
+}
+
+#[test]
+fn markers_keep_priority_over_numbered_items() {
+    let doc = "汇编\n\n案例一\n甲区做法\n1.一。\n2.二。\n3.三。\n";
+    let collection = parse(doc);
+    assert_eq!(ranks(&collection), [1]);
+    assert_eq!(collection.cases[0].title, "甲区做法");
+    assert!(collection.cases[0].text.ends_with("3.三。"));
 }
