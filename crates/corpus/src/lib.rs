@@ -8,7 +8,9 @@
 //! A collection is a title block, usually a table of contents (rank,
 //! district, title) and then the case bodies. A body starts either after a
 //! marker line (`排名N`, `案例N`, `第N名`) or directly with its title, which
-//! may be split over several lines. Segmentation is structural: it knows
+//! may be split over several lines. A document with neither a table of
+//! contents nor markers may be a list of numbered items (`1.…`, `2.…`), each
+//! one line and one case, as in a notice praising local practices. Segmentation is structural: it knows
 //! nothing about districts, agencies or mechanisms (that is the lexicon's
 //! job), so a document from another year or city goes through the same code.
 
@@ -31,7 +33,12 @@ pub struct Collection {
     pub slug: String,
     /// The file name the collection was read from.
     pub source_name: String,
+    /// The document's title: its first non-empty line, joined with the
+    /// lines that continue it when it is wrapped (see [`parse_collection`]).
     pub title: String,
+    /// The document number of an official document (e.g. 国办发〔2018〕108号),
+    /// when a line of the title block is one.
+    pub document_number: Option<String>,
     pub publisher: Option<String>,
     /// The issue date line as written (e.g. 二〇二三年十一月).
     pub issued: Option<String>,
@@ -47,9 +54,15 @@ pub struct Case {
     pub rank: u32,
     /// The district as the table of contents names it, when there is one.
     pub district: Option<String>,
+    /// For a numbered item: its text without the final sentence mark.
     pub title: String,
     /// The body, starting at its title. All character offsets of the later
     /// stages (sections, mentions) count Unicode scalar values in this text.
+    ///
+    /// For a numbered item it is the item as it stands after its number and
+    /// list mark, the lines of a wrapped item joined (`join_hard_wrapped`):
+    /// `1.甲地推进乙改革。` gives `甲地推进乙改革。`, the title plus its
+    /// final sentence mark.
     pub text: String,
     pub sections: Vec<Section>,
 }
@@ -115,8 +128,10 @@ pub enum CorpusError {
     #[error("{0}: the document is empty")]
     Empty(String),
     #[error(
-        "{0}: no cases found: the document has no table of contents (rank, district, title) \
-         and no case marker lines (排名N, 案例N, 第N名)"
+        "{0}: no cases found: the document has no table of contents (rank, district, title), \
+         no case marker lines (排名N, 案例N, 第N名) and no run of at least {min} numbered \
+         items (1. 2. 3. …)",
+        min = MIN_ITEMS
     )]
     NoCases(String),
     #[error(
@@ -286,6 +301,12 @@ fn file_kind(file_type: &std::fs::FileType) -> &'static str {
 
 /// Segments a document given as bytes; `source_name` names it in messages
 /// and gives the collection its slug.
+///
+/// The title is the first non-empty line, continued by the lines under it
+/// when it is wrapped (an official document's title often is): `title_end`
+/// says which lines continue it. The title block is the few lines after the
+/// title (`TITLE_BLOCK_LINES`): publisher, issue date and document number
+/// are looked for there.
 pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, CorpusError> {
     let sha256 = hex(&Sha256::digest(bytes));
     let text = decode(source_name, bytes)?;
@@ -300,24 +321,46 @@ pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, C
     let first = lines
         .next_non_empty(0)
         .ok_or_else(|| CorpusError::Empty(source_name.to_owned()))?;
-    let title = lines.trimmed(first).to_owned();
+    let last_title_line = title_end(&lines, first);
+    let title = join_hard_wrapped((first..=last_title_line).map(|i| lines.trimmed(i)));
+    let after_title = last_title_line + 1;
 
-    let toc = parse_toc(&lines, first + 1);
+    let toc = parse_toc(&lines, after_title);
     let header_end = toc.as_ref().map_or(lines.len(), |t| t.first_line);
-    let (publisher, issued) = title_block(&lines, first + 1, header_end.min(first + 6));
-    let year = year_of(&title).or_else(|| issued.as_deref().and_then(year_of));
+    let block_end = header_end.min(after_title + TITLE_BLOCK_LINES);
+    let (publisher, issued) = title_block(&lines, after_title, block_end);
+    let document_number = (after_title..block_end)
+        .map(|i| lines.trimmed(i))
+        .find(|line| is_document_number(line))
+        .map(str::to_owned);
 
-    let cases = match toc {
-        Some(toc) => cases_from_toc(source_name, &lines, &toc, &title)?,
-        None => cases_from_markers(source_name, &lines, first + 1, &title)?,
+    let (cases, preamble_end) = match toc {
+        Some(toc) => (
+            cases_from_toc(source_name, &lines, &toc, &title)?,
+            toc.first_line,
+        ),
+        None => match cases_from_markers(source_name, &lines, after_title, &title)? {
+            (cases, _) if cases.is_empty() => cases_from_items(&lines, after_title),
+            found => found,
+        },
     };
     if cases.is_empty() {
         return Err(CorpusError::NoCases(source_name.to_owned()));
     }
+    // What the title block does not give, the signature block may.
+    let (publisher, issued) = match (publisher, issued) {
+        (Some(publisher), Some(issued)) => (Some(publisher), Some(issued)),
+        (publisher, issued) => {
+            let (signer, date) = signature(&lines, after_title, preamble_end);
+            (publisher.or(signer), issued.or(date))
+        }
+    };
+    let year = year_of(&title).or_else(|| issued.as_deref().and_then(year_of));
     Ok(Collection {
         slug: slug_for(source_name, &sha256),
         source_name: source_name.to_owned(),
         title,
+        document_number,
         publisher,
         issued,
         year,
@@ -644,13 +687,159 @@ fn title_block(lines: &Lines, from: usize, to: usize) -> (Option<String>, Option
         if line.is_empty() {
             continue;
         }
-        if issued.is_none() && year_of(line).is_some() && line.chars().count() <= 16 {
+        if issued.is_none() && is_date_line(line) {
             issued = Some(line.to_owned());
         } else if publisher.is_none() && looks_like_place_name(line) {
             publisher = Some(line.to_owned());
         }
     }
     (publisher, issued)
+}
+
+/// The signature block that closes a preamble (the lines `from..to`): its
+/// last date line is the issue date, and the line right above that date,
+/// when it is a name, is the issuer:
+///
+/// ```text
+/// 国务院办公厅
+/// 2018年11月19日
+/// ```
+fn signature(lines: &Lines, from: usize, to: usize) -> (Option<String>, Option<String>) {
+    let Some(date) = (from..to.min(lines.len()))
+        .rev()
+        .find(|&i| is_date_line(lines.trimmed(i)))
+    else {
+        return (None, None);
+    };
+    let signer = date
+        .checked_sub(1)
+        .filter(|&i| i >= from)
+        .map(|i| lines.trimmed(i))
+        .filter(|line| looks_like_signer(line));
+    (
+        signer.map(str::to_owned),
+        Some(lines.trimmed(date).to_owned()),
+    )
+}
+
+/// The longest signature line: several issuers may sign together.
+const SIGNER_MAX_CHARS: usize = 30;
+
+/// A name: letters, and spaces between the names of several issuers.
+fn looks_like_signer(line: &str) -> bool {
+    line.chars().filter(|c| c.is_alphabetic()).nth(1).is_some()
+        && line.chars().nth(SIGNER_MAX_CHARS).is_none()
+        && line.chars().all(|c| c.is_alphabetic() || c.is_whitespace())
+}
+
+/// How many lines after the title make its title block.
+const TITLE_BLOCK_LINES: usize = 5;
+
+/// The longest date line (二〇二三年十一月, 2018年11月19日).
+const DATE_LINE_MAX_CHARS: usize = 16;
+
+/// A short line with a year in it: an issue date.
+fn is_date_line(line: &str) -> bool {
+    line.chars().nth(DATE_LINE_MAX_CHARS).is_none() && year_of(line).is_some()
+}
+
+/// A document number line of an official document: an issuer's
+/// abbreviation, the year in 〔〕 (or ［］, []), a serial number and 号, as
+/// in 国办发〔2018〕108号.
+static DOCUMENT_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\S{1,20}[〔［\[]\s*[0-9]{4}\s*[〕］\]]\s*[0-9]{1,6}\s*号$").expect("static regex")
+});
+
+fn is_document_number(line: &str) -> bool {
+    line.chars().nth(40).is_none() && DOCUMENT_NUMBER.is_match(line)
+}
+
+/// How many lines a wrapped collection title may take.
+const TITLE_MAX_LINES: usize = 3;
+
+/// The longest line that may continue a wrapped title; a longer one is prose.
+const TITLE_LINE_MAX_CHARS: usize = 40;
+
+/// Marks that end a sentence: a line ending in one is prose, not a title.
+const SENTENCE_MARKS: [char; 7] = ['。', '！', '？', '；', '!', '?', ';'];
+
+/// Marks that end an addressee line (各省、自治区、直辖市人民政府，…：).
+const ADDRESSEE_MARKS: [char; 2] = ['：', ':'];
+
+fn ends_sentence(line: &str) -> bool {
+    line.ends_with(SENTENCE_MARKS) || line.ends_with(ADDRESSEE_MARKS)
+}
+
+/// Does the line start with an Arabic digit (ASCII or full-width)?
+fn starts_with_digit(line: &str) -> bool {
+    line.chars().next().and_then(arabic_digit).is_some()
+}
+
+/// The value of an Arabic digit, ASCII or full-width (０-９).
+fn arabic_digit(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => c.to_digit(10),
+        '０'..='９' => Some(c as u32 - '０' as u32),
+        _ => None,
+    }
+}
+
+/// The last line of a title that starts at line `first`. The title goes on
+/// over the consecutive non-empty lines under it, at most
+/// [`TITLE_MAX_LINES`] in all, and stops before a line that
+///
+/// - is blank (the title block or the text begins), or ends a sentence or
+///   an addressee (。！？； or ：), or follows a line that does;
+/// - is longer than [`TITLE_LINE_MAX_CHARS`] (a paragraph);
+/// - is a document number (国办发〔2018〕108号), a date line, or the line
+///   just above the next date line (a publisher or signature);
+/// - starts document structure: an Arabic digit (a table row, a numbered
+///   item), a case marker (排名N …) or a section heading (一、…).
+///
+/// Only the layout decides; no word of the title is looked at.
+fn title_end(lines: &Lines, first: usize) -> usize {
+    let mut last = first;
+    while last + 1 < lines.len()
+        && last + 1 - first < TITLE_MAX_LINES
+        && continues_title(lines, last)
+    {
+        last += 1;
+    }
+    last
+}
+
+/// Does line `last + 1` continue a title whose last line so far is `last`?
+fn continues_title(lines: &Lines, last: usize) -> bool {
+    let next = last + 1;
+    let line = lines.trimmed(next);
+    !line.is_empty()
+        && !ends_sentence(lines.trimmed(last))
+        && !ends_sentence(line)
+        && line.chars().nth(TITLE_LINE_MAX_CHARS).is_none()
+        && !is_document_number(line)
+        && !is_date_line(line)
+        && !lines
+            .next_non_empty(next + 1)
+            .is_some_and(|i| is_date_line(lines.trimmed(i)))
+        && !starts_with_digit(line)
+        && marker_rank(line).is_none()
+        && !SECTION_HEADING.is_match(line)
+}
+
+/// Joins the lines of hard-wrapped Chinese text: nothing goes between two
+/// lines (Chinese has no spaces between words), except one space between
+/// two ASCII letters or digits, which a wrap must not glue into one word.
+fn join_hard_wrapped<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut joined = String::new();
+    for part in parts {
+        let glue = joined.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && part.starts_with(|c: char| c.is_ascii_alphanumeric());
+        if glue {
+            joined.push(' ');
+        }
+        joined.push_str(part);
+    }
+    joined
 }
 
 const YEAR_SIGN: char = '年';
@@ -829,13 +1018,14 @@ fn cases_from_toc(
 
 /// Without a table of contents: every marker line opens a case; its title is
 /// the first line after the marker. Two markers with one rank, or a marker
-/// with nothing after it, are errors: either would lose a case.
+/// with nothing after it, are errors: either would lose a case. Also gives
+/// the line of the first marker (the end of the preamble).
 fn cases_from_markers(
     source_name: &str,
     lines: &Lines,
     from: usize,
     collection_title: &str,
-) -> Result<Vec<Case>, CorpusError> {
+) -> Result<(Vec<Case>, usize), CorpusError> {
     let markers: Vec<(usize, u32)> = (from..lines.len())
         .filter_map(|i| marker_rank(lines.raw(i)).map(|r| (i, r)))
         .collect();
@@ -870,7 +1060,148 @@ fn cases_from_markers(
             text,
         });
     }
-    Ok(cases)
+    Ok((cases, markers.first().map_or(lines.len(), |m| m.0)))
+}
+
+/// The fewest numbered items that make a collection: one or two numbered
+/// lines are a list inside prose, not the document's cases.
+pub const MIN_ITEMS: usize = 3;
+
+/// The most digits of an item number.
+const ITEM_NUMBER_MAX_DIGITS: usize = 4;
+
+/// The list marks after an item number.
+const ITEM_MARKS: [char; 3] = ['.', '．', '、'];
+
+/// A numbered item line: an Arabic number from 1 (ASCII or full-width
+/// digits), a list mark (`.` `．` `、`) and some text; gives the number and
+/// the text after the mark. A `.` or `．` directly followed by a digit is a
+/// decimal or a date (1.5万, 2018.11), not a list mark.
+fn item_start(line: &str) -> Option<(u32, &str)> {
+    let line = line.trim();
+    let digits = line.chars().take_while(|&c| arabic_digit(c).is_some());
+    let mut number: u32 = 0;
+    let mut length = 0;
+    for c in digits {
+        length += c.len_utf8();
+        number = number.checked_mul(10)?.checked_add(arabic_digit(c)?)?;
+    }
+    if number == 0 || line[..length].chars().count() > ITEM_NUMBER_MAX_DIGITS {
+        return None;
+    }
+    let rest = &line[length..];
+    let mark = rest.chars().next().filter(|c| ITEM_MARKS.contains(c))?;
+    let after = &rest[mark.len_utf8()..];
+    if mark != '、' && starts_with_digit(after) {
+        return None;
+    }
+    let text = after.trim();
+    let title = text.strip_suffix(SENTENCE_MARKS).unwrap_or(text).trim_end();
+    (!title.is_empty()).then_some((number, text))
+}
+
+/// A numbered item: its number, its text and its first line.
+struct Item {
+    rank: u32,
+    text: String,
+    line: usize,
+}
+
+/// Without a table of contents or markers: the longest run of numbered
+/// items from line `from` on (`item_run`; the first of equally long runs),
+/// when it has at least [`MIN_ITEMS`] items. Each item is a case: rank =
+/// its number, text = the item after its number mark, title = the text
+/// without its final sentence mark, no district, no sections. Lines outside
+/// the run (preamble, signature, attachment headings) are no cases. Also
+/// gives the line of the first item (the end of the preamble).
+fn cases_from_items(lines: &Lines, from: usize) -> (Vec<Case>, usize) {
+    let mut best: Vec<Item> = Vec::new();
+    let mut i = from;
+    while i < lines.len() {
+        if item_start(lines.raw(i)).is_some_and(|(number, _)| number == 1) {
+            let (run, end) = item_run(lines, i);
+            if run.len() > best.len() {
+                best = run;
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    if best.len() < MIN_ITEMS {
+        return (Vec::new(), lines.len());
+    }
+    let start = best[0].line;
+    let cases = best
+        .into_iter()
+        .map(|item| Case {
+            rank: item.rank,
+            district: None,
+            title: item
+                .text
+                .strip_suffix(SENTENCE_MARKS)
+                .unwrap_or(&item.text)
+                .trim_end()
+                .to_owned(),
+            text: item.text,
+            sections: Vec::new(),
+        })
+        .collect();
+    (cases, start)
+}
+
+/// The run of items numbered 1, 2, 3 … in order that starts with item 1 at
+/// line `first`, and the line after its last item. Blank lines may stand
+/// between items; any other line that is neither the next number nor the
+/// continuation of a wrapped item (`continues_item`) ends the run, and so
+/// does a number out of order.
+fn item_run(lines: &Lines, first: usize) -> (Vec<Item>, usize) {
+    let mut items: Vec<Item> = Vec::new();
+    let mut cursor = first;
+    while let Some(line) = lines.next_non_empty(cursor) {
+        let Some((number, text)) = item_start(lines.raw(line)) else {
+            break;
+        };
+        if usize::try_from(number).ok() != Some(items.len() + 1) {
+            break;
+        }
+        let width = lines.trimmed(line).chars().count();
+        let mut parts = vec![text];
+        let mut end = line + 1;
+        while end < lines.len() && continues_item(lines, end, parts[parts.len() - 1], width) {
+            parts.push(lines.trimmed(end));
+            end += 1;
+        }
+        items.push(Item {
+            rank: number,
+            text: join_hard_wrapped(parts),
+            line,
+        });
+        cursor = end;
+    }
+    (items, cursor.max(first + 1))
+}
+
+/// Does line `next` continue a wrapped item whose last line so far ends in
+/// `so_far` and whose first line (number included) is `width` characters
+/// long? It does when it
+///
+/// - is not blank, not a numbered line, not a section heading (一、…), not
+///   a date line and not the line right above a date line (a signature);
+/// - follows a line that does not end a sentence (。！？；：);
+/// - is not longer than the item's first line: hard-wrapped text is cut at
+///   one width, so a longer line is a paragraph of its own.
+fn continues_item(lines: &Lines, next: usize, so_far: &str, width: usize) -> bool {
+    let line = lines.trimmed(next);
+    !line.is_empty()
+        && !ends_sentence(so_far)
+        && line.chars().nth(width).is_none()
+        && item_start(line).is_none()
+        && !SECTION_HEADING.is_match(line)
+        && !is_date_line(line)
+        && !lines
+            .next_non_empty(next + 1)
+            .is_some_and(|i| is_date_line(lines.trimmed(i)))
 }
 
 /// The body between two lines, without a trailing running header (the
