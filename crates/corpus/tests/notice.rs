@@ -206,3 +206,106 @@ fn markers_keep_priority_over_numbered_items() {
     assert_eq!(collection.cases[0].title, "甲区做法");
     assert!(collection.cases[0].text.ends_with("3.三。"));
 }
+
+/// 国办发〔2018〕108号 (see /work/shared/corpus/notices/SOURCES.md), read
+/// where it lies; it is not copied into the repository.
+const NOTICE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/corpus/notices/guoban-2018-108-typical-practices.txt"
+);
+
+fn notice() -> Collection {
+    read_collection(Path::new(NOTICE)).expect("the 2018 notice segments")
+}
+
+/// The file's lines, trimmed.
+fn notice_lines() -> Vec<String> {
+    std::fs::read_to_string(NOTICE)
+        .expect("the 2018 notice is readable")
+        .lines()
+        .map(|l| l.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_2018_notice_has_its_130_items_in_order() {
+    let collection = notice();
+    let expected: Vec<u32> = (1..=130).collect();
+    assert_eq!(ranks(&collection), expected);
+    assert_eq!(
+        collection.cases[0].title,
+        "北京市大力推进外国人来华工作许可制度改革"
+    );
+    assert!(
+        collection.cases[129].title.starts_with("新疆生产建设兵团"),
+        "{}",
+        collection.cases[129].title
+    );
+    // Each item is one line of the file, N. and its text; the title is the
+    // text without its final 。.
+    let lines = notice_lines();
+    for case in &collection.cases {
+        let line = format!("{}.{}", case.rank, case.text);
+        assert!(
+            lines.contains(&line),
+            "case {} is no line: {line}",
+            case.rank
+        );
+        assert_eq!(format!("{}。", case.title), case.text, "case {}", case.rank);
+        assert_eq!(case.district, None);
+        assert!(case.sections.is_empty());
+    }
+}
+
+#[test]
+fn the_2018_notice_preamble_signature_and_attachment_are_no_cases() {
+    let collection = notice();
+    let item_lines: Vec<String> = collection
+        .cases
+        .iter()
+        .map(|c| format!("{}.{}", c.rank, c.text))
+        .collect();
+    let other_lines: Vec<String> = notice_lines()
+        .into_iter()
+        .filter(|l| !l.is_empty() && !item_lines.contains(l))
+        .collect();
+    // Title (2 lines), number, addressee, 3 paragraphs, the attachment
+    // line, signature (3 lines), the 附件 heading and the attachment's
+    // title (2 lines).
+    assert_eq!(other_lines.len(), 14, "{other_lines:?}");
+    for case in &collection.cases {
+        for line in &other_lines {
+            assert!(
+                !case.title.contains(line.as_str()) && !case.text.contains(line.as_str()),
+                "case {} holds the line {line}",
+                case.rank
+            );
+        }
+    }
+}
+
+#[test]
+fn the_2018_notice_title_number_publisher_and_date() {
+    let collection = notice();
+    let lines = notice_lines();
+    // The title is wrapped over the first two lines; the third is the
+    // document number.
+    assert_eq!(collection.title, format!("{}{}", lines[0], lines[1]));
+    assert_eq!(collection.document_number.as_ref(), Some(&lines[2]));
+    assert_eq!(collection.year, Some(2018));
+    // The date of the signature block, and the signer right above it, who
+    // is also the issuer the title names before 关于.
+    let issued = collection.issued.as_ref().expect("an issue date");
+    assert!(issued.starts_with("2018年"), "{issued}");
+    let date_line = lines
+        .iter()
+        .position(|l| l == issued)
+        .expect("the date is a line of the file");
+    let publisher = collection.publisher.as_ref().expect("a publisher");
+    assert_eq!(publisher, &lines[date_line - 1]);
+    assert!(
+        collection.title.starts_with(&format!("{publisher}关于")),
+        "{publisher} / {}",
+        collection.title
+    );
+}
