@@ -328,8 +328,16 @@ impl<'l> Extractor<'l> {
                 _ => Place::UnknownDistrict(name.clone()),
             };
         }
-        if let ChainResolution::Unique(chain) = gazetteer.resolve_chain_in(&case.title, scope) {
-            return self.place_for(chain.place());
+        // A title that starts with a body the lexicon knows by name names
+        // its actor, not a place (新疆生产建设兵团 is no division).
+        let starts_with_body = self
+            .scan(&case.title)
+            .first()
+            .is_some_and(|m| m.start == 0 && matches!(m.target, Target::NamedAgency(_)));
+        if !starts_with_body {
+            if let ChainResolution::Unique(chain) = gazetteer.resolve_chain_in(&case.title, scope) {
+                return self.place_for(chain.place());
+            }
         }
         self.district_names
             .find(&case.text)
