@@ -136,3 +136,58 @@ fn two_collections_share_one_store_without_clashing() {
         0
     );
 }
+
+const NOTICE: &str = "../shared/corpus/notices/guoban-2018-108-typical-practices.txt";
+
+#[test]
+fn the_national_notice_builds_beside_the_seed_with_a_coded_place_per_item() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let seeds = repo().join("seeds");
+    let notice = repo().join(NOTICE);
+    build(
+        &store,
+        &[
+            seeds.to_str().expect("utf-8"),
+            notice.to_str().expect("utf-8"),
+        ],
+    );
+    let in_notice = "?c rk:inCollection ?n . ?n dct:publisher ?p FILTER(STR(?p) = '国务院办公厅')";
+    assert_eq!(
+        count(
+            &store,
+            &format!("SELECT (COUNT(?c) AS ?x) WHERE {{ {in_notice} }}")
+        ),
+        130
+    );
+    // 北京市西城区 (item 2) is 110102; 内蒙古自治区阿拉善右旗 is a banner.
+    let coded = select(
+        &store,
+        &format!(
+            "SELECT ?rank ?code WHERE {{ {in_notice} ?c rk:rank ?rank ; rk:place/dct:identifier ?code
+               FILTER(?rank = 2) }}"
+        ),
+    );
+    assert_eq!(coded, [["2", "110102"]]);
+    let banner = select(
+        &store,
+        &format!(
+            "SELECT DISTINCT ?level WHERE {{ {in_notice} ?c dct:title ?t ; rk:place ?b .
+               ?b skos:prefLabel '阿拉善右旗'@zh ; rk:divisionLevel ?level ;
+                  schema:containedInPlace+ ?region . ?region skos:prefLabel '内蒙古自治区'@zh }}"
+        ),
+    );
+    assert_eq!(banner, [["https://w3id.org/reformkg/ontology#CountyLevel"]]);
+    let with_place = count(
+        &store,
+        &format!("SELECT (COUNT(DISTINCT ?c) AS ?x) WHERE {{ {in_notice} ?c rk:place ?pl }}"),
+    );
+    assert!(with_place >= 120, "{with_place} of 130 items have a place");
+    assert_eq!(
+        count(
+            &store,
+            "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a rk:Agency ; rk:place ?p, ?q FILTER(?p != ?q) }"
+        ),
+        0
+    );
+}

@@ -260,13 +260,7 @@ impl AgencyReader<'_> {
     fn place_before(&self, label_start: usize) -> (Place, usize) {
         let lexicon = self.extractor.lexicon;
         let before = &self.raw()[..label_start];
-        let district = lexicon.districts_with_ids().filter_map(|(id, d)| {
-            ends_with_any(before, &d.concept.labels_zh).map(|l| (Place::District(id), l.len()))
-        });
-        let city = lexicon.cities_with_ids().filter_map(|(id, c)| {
-            ends_with_any(before, &c.labels_zh).map(|l| (Place::City(id), l.len()))
-        });
-        if let Some(named) = district.chain(city).max_by_key(|(_, len)| *len) {
+        if let Some(named) = self.extractor.place_names.ending(before) {
             return named;
         }
         let level = lexicon
@@ -478,21 +472,13 @@ impl AgencyReader<'_> {
     fn place_at(&self, start: usize) -> Option<(Place, usize)> {
         let lexicon = self.extractor.lexicon;
         let rest = &self.raw()[start..];
-        let districts = lexicon.districts_with_ids().filter_map(|(id, d)| {
-            starts_with_any(rest, &d.concept.labels_zh).map(|l| (Place::District(id), l.len()))
-        });
-        let cities = lexicon.cities_with_ids().filter_map(|(id, c)| {
-            starts_with_any(rest, &c.labels_zh).map(|l| (Place::City(id), l.len()))
-        });
+        let named = self.extractor.place_names.starting(rest);
         let levels = lexicon
             .levels
             .iter()
             .filter(|l| !l.prefix.is_empty() && rest.starts_with(l.prefix.as_str()))
             .map(|l| (self.place_of_level(l), l.prefix.len()));
-        districts
-            .chain(cities)
-            .chain(levels)
-            .max_by_key(|(_, len)| *len)
+        named.into_iter().chain(levels).max_by_key(|(_, len)| *len)
     }
 
     fn is_boundary_before(&self, at: usize) -> bool {

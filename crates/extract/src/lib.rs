@@ -42,7 +42,7 @@ use reformkg_lexicon::{
     AdministrativeLevel, AgencyTypeId, ChainResolution, CityId, DistrictId, Lexicon, LexiconError,
     MechanismId, NamedAgencyId, PlaceId, PlaceLevel, QualifierPosition, Resolution,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use text::TextIndex;
 
 /// The sentence a fact was read from. Offsets count characters of
@@ -189,6 +189,9 @@ pub struct Extractor<'l> {
     district_names: AhoCorasick,
     /// The district of each pattern of `district_names`.
     district_ids: Vec<DistrictId>,
+    /// Every label of the lexicon's districts and cities, for placing a
+    /// body by the name right before (or at) it.
+    place_names: PlaceNames,
     quantities: QuantityReader,
 }
 
@@ -252,6 +255,7 @@ impl<'l> Extractor<'l> {
             targets,
             district_names,
             district_ids,
+            place_names: PlaceNames::new(lexicon),
             quantities: QuantityReader::new(lexicon)?,
         })
     }
@@ -389,6 +393,58 @@ impl<'l> Extractor<'l> {
             }
             _ => Place::Unknown,
         }
+    }
+}
+
+/// District and city labels by text, so that finding the place named right
+/// before a body costs a lookup per label length, not a scan of every
+/// city of the country.
+struct PlaceNames {
+    places: HashMap<String, Vec<Place>>,
+    /// The distinct label lengths in bytes, longest first.
+    lengths: Vec<usize>,
+}
+
+impl PlaceNames {
+    fn new(lexicon: &Lexicon) -> Self {
+        let mut places: HashMap<String, Vec<Place>> = HashMap::new();
+        let districts = lexicon.districts_with_ids().flat_map(|(id, d)| {
+            d.concept
+                .labels_zh
+                .iter()
+                .map(move |l| (l, Place::District(id)))
+        });
+        let cities = lexicon
+            .cities_with_ids()
+            .flat_map(|(id, c)| c.labels_zh.iter().map(move |l| (l, Place::City(id))));
+        for (label, place) in districts.chain(cities) {
+            if !label.is_empty() {
+                places.entry(label.clone()).or_default().push(place);
+            }
+        }
+        let mut lengths: Vec<usize> = places.keys().map(String::len).collect();
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        lengths.dedup();
+        Self { places, lengths }
+    }
+
+    /// The place whose longest label `text` ends with, and that label's length.
+    fn ending(&self, text: &str) -> Option<(Place, usize)> {
+        self.longest(|len| text.len().checked_sub(len).and_then(|at| text.get(at..)))
+    }
+
+    /// The place whose longest label `text` starts with, and that label's length.
+    fn starting(&self, text: &str) -> Option<(Place, usize)> {
+        self.longest(|len| text.get(..len))
+    }
+
+    /// Among labels of equal length a city wins over a district, the later
+    /// over the earlier (as the scan over districts then cities did).
+    fn longest<'t>(&self, slice: impl Fn(usize) -> Option<&'t str>) -> Option<(Place, usize)> {
+        self.lengths.iter().find_map(|&len| {
+            let place = self.places.get(slice(len)?)?.last()?;
+            Some((place.clone(), len))
+        })
     }
 }
 
