@@ -13,6 +13,8 @@ use oxigraph::store::Store;
 pub struct Stats {
     pub statements: usize,
     pub classes: Vec<(String, usize)>,
+    /// Mechanisms that cases use, by curation status: (curated, candidate).
+    pub used_mechanisms: (usize, usize),
     pub top_mechanisms: Vec<(String, usize)>,
 }
 
@@ -22,9 +24,15 @@ const CLASS_COUNTS: &str = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   OPTIONAL { ?s a ?class }
 } GROUP BY ?class";
 
+const USED_MECHANISMS: &str = "SELECT ?status (COUNT(DISTINCT ?m) AS ?n) WHERE {
+  ?case rk:usesMechanism ?m . ?m rk:status ?status
+} GROUP BY ?status";
+
+/// Candidates are marked, so a reader never takes one for a curated name.
 const TOP_MECHANISMS: &str = "SELECT ?label (COUNT(DISTINCT ?case) AS ?cases) WHERE {
   ?case rk:usesMechanism ?m .
-  ?m skos:prefLabel ?label FILTER(lang(?label) = \"zh\")
+  ?m skos:prefLabel ?name FILTER(lang(?name) = \"zh\")
+  BIND(IF(EXISTS { ?m rk:status rk:Candidate }, CONCAT(?name, \" (candidate)\"), STR(?name)) AS ?label)
 } GROUP BY ?m ?label ORDER BY DESC(?cases) ?label LIMIT 10";
 
 /// Reads the numbers for [`Stats`] from a store.
@@ -45,9 +53,16 @@ pub fn stats(store: &Store) -> Result<Stats, QueryError> {
     };
     let mut classes = pairs(CLASS_COUNTS)?;
     classes.sort();
+    let used = pairs(USED_MECHANISMS)?;
+    let used_with = |status: &str| {
+        used.iter()
+            .find(|(s, _)| s == status)
+            .map_or(0, |(_, n)| *n)
+    };
     Ok(Stats {
         statements: store.len()?,
         classes,
+        used_mechanisms: (used_with("rk:Curated"), used_with("rk:Candidate")),
         top_mechanisms: pairs(TOP_MECHANISMS)?,
     })
 }
@@ -62,6 +77,12 @@ impl std::fmt::Display for Stats {
             classes.add_row([class.clone(), n.to_string()]);
         }
         writeln!(f, "{classes}")?;
+        let (curated, candidate) = self.used_mechanisms;
+        writeln!(
+            f,
+            "mechanisms used: {curated} curated + {candidate} candidate (rk:status rk:Candidate: \
+             names the lexicon does not know yet)"
+        )?;
         let mut top = Table::new();
         top.load_preset(presets::UTF8_FULL_CONDENSED);
         top.set_header(["mechanism", "cases"]);

@@ -18,24 +18,16 @@
 //! with no code change.
 
 use crate::corpus::{self, CorpusError};
-use crate::lexicon::{ContextRole, Lexicon, MechanismId};
+use crate::extract::candidates::{Candidates, Found};
+use crate::lexicon::{Lexicon, MechanismId};
 use crate::store::sparql::{self, QueryError};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use oxigraph::model::Term;
 use oxigraph::store::Store;
-use reformkg_vocab::{compact, encode_local, id_ns};
-use regex::Regex;
-use std::collections::{BTreeMap, BTreeSet};
+use reformkg_vocab::compact;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::LazyLock;
 
-/// The longest name read before a suffix, in characters.
-const MAX_STEM: usize = 10;
-/// The shortest stem (characters before the suffix) of a suffix phrase.
-const MIN_STEM: usize = 2;
-/// The fewest Chinese characters of a quoted candidate: two-character
-/// quotes are mostly catchwords (“闭环”, “资本”).
-const MIN_NAME: usize = 3;
 /// A suffix phrase must be found this often to be a candidate.
 const MIN_OCCURRENCES: usize = 2;
 
@@ -71,11 +63,6 @@ pub enum SuggestError {
     #[error("the store has no case texts: run `reformkg build` first")]
     EmptyStore,
 }
-
-static QUOTED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"“([^“”\n]{2,16})”").expect("static regex"));
-static CITED_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"《[^《》\n]{1,120}》").expect("static regex"));
 
 /// The case texts of a built store.
 pub fn case_texts_from_store(store: &Store) -> Result<Vec<CaseText>, SuggestError> {
@@ -117,45 +104,28 @@ pub fn case_texts_from_files(files: &[PathBuf]) -> Result<Vec<CaseText>, Suggest
 /// Candidate mechanism names, best first: by number of cases, then names
 /// that end like a mechanism, then occurrences, then name.
 pub fn suggest(lexicon: &Lexicon, cases: &[CaseText]) -> Vec<Suggestion> {
-    let known = known_labels(lexicon);
-    let known_matcher = known_mechanism_matcher(lexicon);
-    let heads = lexicon.context(ContextRole::MechanismHead);
-    let mut found: BTreeMap<String, Found> = BTreeMap::new();
+    let finder = Candidates::new(lexicon);
+    let mut found: BTreeMap<String, Tally> = BTreeMap::new();
     for case in cases {
-        let mut taken: Vec<(usize, usize)> = CITED_TITLE
-            .find_iter(&case.text)
-            .map(|m| (m.start(), m.end()))
-            .collect();
-        if let Some(matcher) = &known_matcher {
-            taken.extend(matcher.find_iter(&case.text).map(|m| (m.start(), m.end())));
-        }
-        let taken = Spans::new(taken);
-        // Not a candidate when it lies inside a cited title or a known label.
-        let free = |start: usize, end: usize| !taken.covers(start, end);
-        for caps in QUOTED.captures_iter(&case.text) {
-            let (Some(whole), Some(term)) = (caps.get(0), caps.get(1)) else {
-                continue;
-            };
-            if free(term.start(), term.end()) && is_name_like(term.as_str()) {
-                let entry = found.entry(term.as_str().to_owned()).or_default();
-                entry.quoted += 1;
-                entry.quoted_before_head |= starts_with_word(&case.text[whole.end()..], heads);
-            }
-        }
-        for (start, phrase) in suffix_phrases(lexicon, &case.text) {
-            if free(start, start + phrase.len()) {
-                found.entry(phrase).or_default().phrased += 1;
+        for occurrence in finder.occurrences(&case.text) {
+            let entry = found.entry(occurrence.name).or_default();
+            match occurrence.found {
+                Found::Quoted { before_head } => {
+                    entry.quoted += 1;
+                    entry.quoted_before_head |= before_head;
+                }
+                Found::Phrase => entry.phrased += 1,
             }
         }
     }
     let candidates: Vec<(String, bool)> = found
         .into_iter()
-        .filter(|(name, _)| !known.contains(name))
+        .filter(|(name, _)| !finder.is_known(name))
         .filter(|(name, f)| {
-            let named_like_a_mechanism = ends_like_mechanism(lexicon, name) || f.quoted_before_head;
+            let named_like_a_mechanism = finder.ends_like_mechanism(name) || f.quoted_before_head;
             (f.quoted > 0 && named_like_a_mechanism) || f.phrased >= MIN_OCCURRENCES
         })
-        .filter(|(name, _)| !is_generic(lexicon, name))
+        .filter(|(name, _)| !finder.is_generic(name))
         .map(|(name, f)| (name, f.quoted > 0))
         .collect();
     let mut suggestions = measure(lexicon, cases, candidates);
@@ -164,198 +134,26 @@ pub fn suggest(lexicon: &Lexicon, cases: &[CaseText]) -> Vec<Suggestion> {
         b.cases
             .len()
             .cmp(&a.cases.len())
-            .then(ends_like_mechanism(lexicon, &b.name).cmp(&ends_like_mechanism(lexicon, &a.name)))
+            .then(
+                finder
+                    .ends_like_mechanism(&b.name)
+                    .cmp(&finder.ends_like_mechanism(&a.name)),
+            )
             .then(b.occurrences.cmp(&a.occurrences))
             .then(a.name.cmp(&b.name))
     });
     suggestions
 }
 
-/// Byte spans, to ask whether any one holds a range without scanning all
-/// of them (a long text has many).
-struct Spans {
-    /// Sorted by start.
-    spans: Vec<(usize, usize)>,
-    /// The largest end among the first k spans, for every k.
-    max_end: Vec<usize>,
-}
-
-impl Spans {
-    fn new(mut spans: Vec<(usize, usize)>) -> Self {
-        spans.sort_unstable();
-        let max_end = spans
-            .iter()
-            .scan(0, |max, &(_, e)| {
-                *max = e.max(*max);
-                Some(*max)
-            })
-            .collect();
-        Self { spans, max_end }
-    }
-
-    /// Does a span start at or before `start` and end at or after `end`?
-    fn covers(&self, start: usize, end: usize) -> bool {
-        let n = self.spans.partition_point(|&(s, _)| s <= start);
-        n > 0 && self.max_end[n - 1] >= end
-    }
-}
-
 /// How a candidate was found in the texts.
 #[derive(Debug, Default)]
-struct Found {
+struct Tally {
     /// Times between quotation marks.
     quoted: usize,
     /// Quoted at least once right before a mechanism head (“三贷联动”机制).
     quoted_before_head: bool,
     /// Times as a suffix phrase.
     phrased: usize,
-}
-
-/// Finds the known mechanism labels in a text, so that a candidate is not
-/// read out of one (强措清单 inside 不予实施强措清单).
-fn known_mechanism_matcher(lexicon: &Lexicon) -> Option<AhoCorasick> {
-    let labels: Vec<&String> = lexicon
-        .mechanisms
-        .iter()
-        .flat_map(|m| m.labels_zh.iter())
-        .filter(|l| !l.is_empty())
-        .collect();
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(labels)
-        .ok()
-}
-
-/// Every Chinese label the lexicon already has.
-fn known_labels(lexicon: &Lexicon) -> BTreeSet<String> {
-    let concepts = lexicon
-        .mechanisms
-        .iter()
-        .chain(lexicon.agency_types.iter().map(|t| &t.concept))
-        .chain(lexicon.named_agencies.iter().map(|a| &a.concept))
-        .chain(lexicon.districts.iter().map(|d| &d.concept))
-        .chain(lexicon.cities.iter());
-    concepts
-        .flat_map(|c| c.labels_zh.iter().cloned())
-        .chain(lexicon.non_state_labels.iter().cloned())
-        .collect()
-}
-
-/// Chinese characters (at least [`MIN_NAME`]), Latin letters, digits and
-/// plus signs.
-fn is_name_like(term: &str) -> bool {
-    let han = term.chars().filter(|c| is_han(*c)).count();
-    han >= MIN_NAME
-        && term
-            .chars()
-            .all(|c| is_han(c) || c.is_ascii_alphanumeric() || matches!(c, '+' | '＋' | '·'))
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
-}
-
-/// Ends with a candidate suffix (…制, …清单), not with a word that only
-/// looks like one (复制).
-fn ends_like_mechanism(lexicon: &Lexicon, name: &str) -> bool {
-    lexicon
-        .candidate_suffixes
-        .iter()
-        .any(|s| !s.is_empty() && name.ends_with(s.as_str()) && name != s)
-        && !ends_with_word(name, lexicon.context(ContextRole::FalseSuffix))
-}
-
-/// Phrases `stem + suffix` (byte offset, phrase) where the suffix ends the
-/// word (no Chinese character follows) and the stem is the Chinese run
-/// before it, cut after the last stop word.
-fn suffix_phrases(lexicon: &Lexicon, text: &str) -> Vec<(usize, String)> {
-    let mut suffixes: Vec<&String> = lexicon
-        .candidate_suffixes
-        .iter()
-        .filter(|s| !s.is_empty())
-        .collect();
-    suffixes.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let stops = lexicon.context(ContextRole::CandidateStop);
-    let mut found = Vec::new();
-    let mut taken_ends = BTreeSet::new();
-    for suffix in suffixes {
-        for (at, _) in text.match_indices(suffix.as_str()) {
-            let end = at + suffix.len();
-            let ends_word = !text[end..].chars().next().is_some_and(is_han);
-            // A longer suffix ending at the same place already took it.
-            if !ends_word || !taken_ends.insert(end) {
-                continue;
-            }
-            let Some(stem) = stem_before(&text[..at], stops) else {
-                continue;
-            };
-            let phrase = format!("{stem}{suffix}");
-            let false_suffix = ends_with_word(&phrase, lexicon.context(ContextRole::FalseSuffix));
-            if (MIN_STEM..=MAX_STEM).contains(&stem.chars().count()) && !false_suffix {
-                found.push((at - stem.len(), phrase));
-            }
-        }
-    }
-    found
-}
-
-/// The Chinese run that ends `before`, after the last stop word in it;
-/// `None` when there is no stop word and the run is longer than a name
-/// (its start cannot be told).
-fn stem_before<'t>(before: &'t str, stops: &[String]) -> Option<&'t str> {
-    // Only the end of the run can hold a stem: a stop word ending further
-    // back than MAX_STEM characters leaves too long a stem anyway. Reading
-    // no more than that keeps a long run of characters from being re-read
-    // for every suffix in it.
-    let window = MAX_STEM + stops.iter().map(|s| s.chars().count()).max().unwrap_or(0) + 1;
-    let run_start = before
-        .char_indices()
-        .rev()
-        .take(window)
-        .take_while(|(_, c)| is_han(*c))
-        .last()
-        .map_or(before.len(), |(i, _)| i);
-    let run = &before[run_start..];
-    let cut = stops
-        .iter()
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| run.rfind(s.as_str()).map(|i| i + s.len()))
-        .max()
-        .unwrap_or(0);
-    let stem = &run[cut..];
-    (stem.chars().count() <= MAX_STEM).then_some(stem)
-}
-
-fn ends_with_word(text: &str, words: &[String]) -> bool {
-    words
-        .iter()
-        .any(|w| !w.is_empty() && text.ends_with(w.as_str()))
-}
-
-fn starts_with_word(text: &str, words: &[String]) -> bool {
-    words
-        .iter()
-        .any(|w| !w.is_empty() && text.starts_with(w.as_str()))
-}
-
-/// Is the name only generic words before its suffix (工作机制, 常态化机制)?
-fn is_generic(lexicon: &Lexicon, name: &str) -> bool {
-    let generic = lexicon.context(ContextRole::GenericName);
-    let mut rest = lexicon
-        .candidate_suffixes
-        .iter()
-        .filter(|s| !s.is_empty() && name.ends_with(s.as_str()))
-        .map(|s| &name[..name.len() - s.len()])
-        .min_by_key(|stem| stem.len())
-        .unwrap_or(name);
-    while let Some(word) = generic
-        .iter()
-        .filter(|w| !w.is_empty() && rest.starts_with(w.as_str()))
-        .max_by_key(|w| w.len())
-    {
-        rest = &rest[word.len()..];
-    }
-    rest.is_empty()
 }
 
 /// Counts every candidate over all the texts (one pass over each text for
@@ -456,7 +254,7 @@ fn sentence_around(text: &str, name: &str) -> String {
 /// The IRI a suggestion gets: the name in the mechanism namespace, with any
 /// character an IRI cannot hold percent-encoded.
 pub fn suggestion_iri(name: &str) -> String {
-    format!("{}{}", id_ns("mechanism"), encode_local(name))
+    crate::graph::candidate_iri(name).into_string()
 }
 
 /// Turtle for the first `limit` suggestions: prefixes, then one commented

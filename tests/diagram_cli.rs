@@ -331,3 +331,45 @@ fn bad_input_gives_one_line_errors() {
         assert_eq!(message.trim().lines().count(), 1, "{args:?}: {message}");
     }
 }
+
+#[test]
+fn candidate_mechanisms_are_drawn_dashed_and_curated_ones_are_not() {
+    let store = seed_store();
+    let output = run(store, &["diagram", "shared-mechanisms", "--min-cases", "1"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let dot = ParsedDot::parse(&stdout(&output));
+    let candidates = column(
+        &select(
+            store,
+            "SELECT DISTINCT ?m WHERE { ?c rk:usesMechanism ?m . ?m rk:status rk:Candidate }",
+        ),
+        0,
+    );
+    let curated = column(
+        &select(
+            store,
+            "SELECT DISTINCT ?m WHERE { ?c rk:usesMechanism ?m . ?m rk:status rk:Curated }",
+        ),
+        0,
+    );
+    assert!(!candidates.is_empty() && !curated.is_empty());
+    let style_of = |iri: &str| {
+        dot.nodes
+            .values()
+            .find(|n| n.attrs.get("tooltip").map(String::as_str) == Some(iri))
+            .map(|n| n.attrs.get("style").cloned().unwrap_or_default())
+    };
+    let mut drawn = 0;
+    for iri in &candidates {
+        if let Some(style) = style_of(iri) {
+            drawn += 1;
+            assert!(style.contains("dashed"), "{iri}: {style}");
+        }
+    }
+    assert!(drawn > 0, "some candidate is drawn");
+    for iri in &curated {
+        if let Some(style) = style_of(iri) {
+            assert!(!style.contains("dashed"), "{iri}: {style}");
+        }
+    }
+}

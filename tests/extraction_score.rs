@@ -17,7 +17,9 @@
 //!   `"type_in_lexicon": false` counts once the lexicon has learned a type of
 //!   that prefLabel (城建中心, 领导小组), else it is left out; extracted
 //!   agencies with no type are left out.
-//! - mechanisms: the set of mechanism prefLabels @zh of the case. The key's
+//! - mechanisms: the set of curated mechanism prefLabels @zh of the case
+//!   (candidate mechanisms, `rk:status rk:Candidate`, are the lexicon's
+//!   open questions, not its answers; they are counted and printed). The key's
 //!   `mechanisms_not_in_lexicon` count as expected mechanisms under their
 //!   `name`: the lexicon is expected to learn them.
 //! - documents: the set of cited titles.
@@ -256,7 +258,7 @@ fn read_graph(store: &Store) -> BuiltGraph {
         store,
         r#"SELECT ?rank ?label WHERE {
              ?case a rk:Case ; rk:rank ?rank ; rk:usesMechanism ?m .
-             ?m skos:prefLabel ?label FILTER(lang(?label) = "zh") }"#,
+             ?m rk:status rk:Curated ; skos:prefLabel ?label FILTER(lang(?label) = "zh") }"#,
     ) {
         let label = text(&row[1]).expect("mechanism label");
         cases
@@ -560,8 +562,14 @@ const BARS: [Bar; 4] = [
 #[test]
 fn extraction_meets_the_bars_on_the_seed() {
     let key = read_key();
-    let graph = read_graph(&built_store());
+    let store = built_store();
+    let graph = read_graph(&store);
     let (totals, misses) = score_all(&key, &graph);
+    let candidates = rows(
+        &store,
+        "SELECT DISTINCT ?m WHERE { ?c rk:usesMechanism ?m . ?m rk:status rk:Candidate }",
+    )
+    .len();
 
     println!("differences from the answer key:");
     for line in &misses.lines {
@@ -575,6 +583,7 @@ fn extraction_meets_the_bars_on_the_seed() {
     for (kind, score) in KINDS.iter().zip(&totals) {
         println!("{kind:<13} {score}");
     }
+    println!("candidate mechanisms (not scored): {candidates}");
 
     let failures: Vec<String> = BARS
         .iter()

@@ -5,7 +5,7 @@ use super::dot::{self, attr, edge, node, subgraph, wrap};
 use super::model::{iri_at, select, Link, ReformGraph};
 use super::render::{Diagram, Engine};
 use super::{DiagramError, Options};
-use graphviz_rust::dot_structures::{Attribute, Stmt};
+use graphviz_rust::dot_structures::{Attribute, Id, Stmt};
 use oxigraph::store::Store;
 use petgraph::graph::NodeIndex;
 use reformkg_present::labels::Labels;
@@ -68,6 +68,16 @@ fn shade(n: usize, lo: usize, hi: usize) -> usize {
         6
     } else {
         3 + (n.saturating_sub(lo) * 5) / (hi - lo)
+    }
+}
+
+/// A candidate mechanism (a name the lexicon does not know) is dashed, so a
+/// reader tells it from a curated one.
+fn candidate_style(g: &ReformGraph, m: NodeIndex, attrs: &mut Vec<Attribute>) {
+    if g.resource(m).candidate {
+        attrs.retain(|a| !matches!(&a.0, Id::Plain(key) if key == "style"));
+        attrs.push(attr("style", "filled,dashed"));
+        attrs.push(attr("penwidth", "1.5"));
     }
 }
 
@@ -154,6 +164,7 @@ pub fn shared_mechanisms(g: &ReformGraph, labels: &Labels, options: &Options) ->
             attr("tooltip", g.iri(m)),
         ];
         attrs.extend(mechanism_style(n, lo, hi));
+        candidate_style(g, m, &mut attrs);
         stmts.push(node(g.iri(m), attrs));
     }
     for &case in &cases {
@@ -340,6 +351,7 @@ pub fn mechanism_network(g: &ReformGraph, labels: &Labels, options: &Options) ->
             attr("fontsize", size.to_string()),
         ];
         attrs.extend(palette_colour(community[ix.index()]));
+        candidate_style(g, m, &mut attrs);
         stmts.push(node(g.iri(m), attrs));
         drawn += 1;
     }

@@ -25,6 +25,8 @@ pub struct Resource {
     pub iri: String,
     pub kind: NodeKind,
     pub rank: Option<i64>,
+    /// A candidate mechanism (`rk:status rk:Candidate`): drawn dashed.
+    pub candidate: bool,
 }
 
 /// An edge, always between a case and something the case links to.
@@ -42,6 +44,8 @@ const CASES: &str = "SELECT ?case ?rank ?district ?collection WHERE {
   OPTIONAL { ?case rk:district ?district FILTER(isIRI(?district)) }
   OPTIONAL { ?case rk:inCollection ?collection FILTER(isIRI(?collection)) }
 }";
+
+const CANDIDATES: &str = "SELECT ?m WHERE { ?m rk:status rk:Candidate }";
 
 const USES: &str = "SELECT ?case ?mechanism WHERE {
   ?case a rk:Case ; rk:usesMechanism ?mechanism FILTER(isIRI(?mechanism))
@@ -90,6 +94,11 @@ impl ReformGraph {
                 }
             }
         }
+        for row in select(store, CANDIDATES)? {
+            if let Some(&ix) = iri_at(&row, 0).and_then(|m| g.by_iri.get(m)) {
+                g.graph[ix].candidate = true;
+            }
+        }
         Ok(g)
     }
 
@@ -102,6 +111,7 @@ impl ReformGraph {
             iri: iri.to_owned(),
             kind,
             rank: None,
+            candidate: false,
         });
         self.by_iri.insert(iri.to_owned(), ix);
         ix

@@ -27,6 +27,7 @@
 //! the case text.
 
 mod agencies;
+pub mod candidates;
 mod documents;
 mod mechanisms;
 mod offsets;
@@ -106,6 +107,14 @@ pub struct MechanismFact {
     pub evidence: Vec<Evidence>,
 }
 
+/// A name the text presents as an instrument that the lexicon does not
+/// know (see [`candidates`]): a mechanism awaiting curation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateFact {
+    pub name: String,
+    pub evidence: Vec<Evidence>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentFact {
     /// The title between 《 and 》.
@@ -144,6 +153,8 @@ pub struct CaseFacts {
     pub district: Place,
     pub agencies: Vec<AgencyFact>,
     pub mechanisms: Vec<MechanismFact>,
+    /// Candidate mechanisms, in order of first occurrence.
+    pub candidates: Vec<CandidateFact>,
     pub documents: Vec<DocumentFact>,
     pub outcomes: Vec<OutcomeFact>,
 }
@@ -192,6 +203,7 @@ pub struct Extractor<'l> {
     /// Every label of the lexicon's districts and cities, for placing a
     /// body by the name right before (or at) it.
     place_names: PlaceNames,
+    candidates: candidates::Candidates<'l>,
     quantities: QuantityReader,
 }
 
@@ -256,6 +268,7 @@ impl<'l> Extractor<'l> {
             district_names,
             district_ids,
             place_names: PlaceNames::new(lexicon),
+            candidates: candidates::Candidates::new(lexicon),
             quantities: QuantityReader::new(lexicon)?,
         })
     }
@@ -301,6 +314,7 @@ impl<'l> Extractor<'l> {
             district,
             agencies,
             mechanisms: mechanisms::facts(mechanisms, &text),
+            candidates: self.candidate_facts(case, &text),
             documents: documents::documents(raw, &text),
             outcomes,
         }
@@ -348,6 +362,60 @@ impl<'l> Extractor<'l> {
             .map_or(Place::Unknown, |m| {
                 Place::District(self.district_ids[m.pattern().as_usize()])
             })
+    }
+
+    /// The candidate mechanisms of a case, names the lexicon does not know:
+    /// a quoted name in the case's title (a title names its practice), or
+    /// in the body when it is shaped like an instrument's name (ends in a
+    /// candidate suffix, or a mechanism head follows it: “三贷联动”机制); or a
+    /// suffix phrase that recurs in the case. Never only generic words, and
+    /// never a name inside a longer candidate of the same case.
+    fn candidate_facts(&self, case: &Case, text: &TextIndex) -> Vec<CandidateFact> {
+        let finder = &self.candidates;
+        let mut by_name: Vec<(String, Vec<usize>, bool)> = Vec::new();
+        for occurrence in finder.occurrences(&case.text) {
+            let quoted = match occurrence.found {
+                candidates::Found::Quoted { before_head } => {
+                    before_head
+                        || case.title.contains(occurrence.name.as_str())
+                        || finder.ends_like_mechanism(&occurrence.name)
+                }
+                candidates::Found::Phrase => false,
+            };
+            match by_name.iter_mut().find(|(n, _, _)| *n == occurrence.name) {
+                Some((_, starts, q)) => {
+                    starts.push(occurrence.start);
+                    *q |= quoted;
+                }
+                None => by_name.push((occurrence.name, vec![occurrence.start], quoted)),
+            }
+        }
+        let accepted: Vec<(String, Vec<usize>)> = by_name
+            .into_iter()
+            .filter(|(name, starts, quoted)| {
+                let named = *quoted || (finder.ends_like_mechanism(name) && starts.len() >= 2);
+                named && !finder.is_known(name) && !finder.is_generic(name)
+            })
+            .map(|(name, starts, _)| (name, starts))
+            .collect();
+        accepted
+            .iter()
+            .filter(|(name, _)| {
+                !accepted
+                    .iter()
+                    .any(|(other, _)| other.len() > name.len() && other.contains(name.as_str()))
+            })
+            .map(|(name, starts)| {
+                let mut evidence = Vec::new();
+                for &at in starts {
+                    push_evidence(&mut evidence, text, at);
+                }
+                CandidateFact {
+                    name: name.clone(),
+                    evidence,
+                }
+            })
+            .collect()
     }
 
     /// A gazetteer place as the extractor's [`Place`]: the lexicon's own

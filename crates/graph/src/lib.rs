@@ -243,8 +243,19 @@ impl CaseWriter<'_> {
         for agency in &facts.agencies {
             self.agency(agency);
         }
+        for c in &facts.candidates {
+            let mechanism = candidate_iri(&c.name);
+            let g = &mut *self.graph;
+            g.add(&mechanism, term(RDF, "type"), rk("Mechanism"));
+            g.add(&mechanism, term(RDF, "type"), term(SKOS, "Concept"));
+            g.add(&mechanism, term(SKOS, "prefLabel"), zh(&c.name));
+            g.add(&mechanism, rk("status"), rk("Candidate"));
+            g.add(&s, rk("usesMechanism"), mechanism.clone());
+            self.evidence(&mechanism, &c.evidence);
+        }
         for m in &facts.mechanisms {
             let mechanism = iri(&self.lexicon.mechanism(m.mechanism).iri);
+            self.graph.add(&mechanism, rk("status"), rk("Curated"));
             self.graph.add(&s, rk("usesMechanism"), mechanism.clone());
             self.evidence(&mechanism, &m.evidence);
         }
@@ -457,6 +468,13 @@ impl CaseWriter<'_> {
             g.add(&m, term(OA, "end"), integer(e.end));
         }
     }
+}
+
+/// A candidate mechanism's IRI: its name in the mechanism namespace (any
+/// character an IRI cannot hold percent-encoded), the IRI `lexicon suggest`
+/// proposes for it, so that curating it keeps the IRI.
+pub fn candidate_iri(name: &str) -> NamedNode {
+    node(&id_ns("mechanism"), name)
 }
 
 /// A cited document's IRI: a digest of its title, so the same title cited by

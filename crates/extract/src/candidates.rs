@@ -1,0 +1,287 @@
+//! Names the text presents as instruments that the lexicon does not know:
+//! the one finder behind candidate mechanisms in a build and
+//! `reformkg lexicon suggest`.
+//!
+//! Two sources:
+//! - terms in quotation marks (“一楼一事办”), name-like (Chinese characters,
+//!   at least [`MIN_NAME`]); whether one right before a mechanism head word
+//!   (rk:ContextWord role `mechanismHead`: “三贷联动”机制) is recorded;
+//! - phrases ending with a candidate suffix of the mechanism scheme
+//!   (rk:candidateSuffix: …制, …清单, …机制), started after the last
+//!   rk:ContextWord of role `candidateStop` before them
+//!   (建立了第三方监督评估机制 → 第三方监督评估机制).
+//!
+//! Occurrences inside a cited 《title》 or a known mechanism label are not
+//! candidates. Which occurrences become candidates (once, or recurring) is
+//! the caller's rule; [`Candidates::is_generic`] (role `genericName`:
+//! 工作机制) and [`Candidates::ends_like_mechanism`] are the data-driven
+//! tests both callers use.
+
+use super::text::{ends_with_any, is_han, starts_with_any};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use reformkg_lexicon::{ContextRole, Lexicon};
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+/// The longest name read before a suffix, in characters.
+pub const MAX_STEM: usize = 10;
+/// The shortest stem (characters before the suffix) of a suffix phrase.
+pub const MIN_STEM: usize = 2;
+/// The fewest Chinese characters of a quoted candidate: two-character
+/// quotes are mostly catchwords (“闭环”, “资本”).
+pub const MIN_NAME: usize = 3;
+
+static QUOTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"“([^“”\n]{2,16})”").expect("static regex"));
+static CITED_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"《[^《》\n]{1,120}》").expect("static regex"));
+
+/// How a candidate name occurs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// Between quotation marks; `before_head` when a mechanism head word
+    /// follows the closing mark.
+    Quoted { before_head: bool },
+    /// As a suffix phrase.
+    Phrase,
+}
+
+/// One occurrence of a candidate name (byte offsets of the name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    pub start: usize,
+    pub end: usize,
+    pub name: String,
+    pub found: Found,
+}
+
+/// The candidate finder for one lexicon.
+pub struct Candidates<'l> {
+    lexicon: &'l Lexicon,
+    known: BTreeSet<String>,
+    known_matcher: Option<AhoCorasick>,
+    /// Candidate suffixes, longest first.
+    suffixes: Vec<&'l String>,
+}
+
+impl<'l> Candidates<'l> {
+    pub fn new(lexicon: &'l Lexicon) -> Self {
+        let labels: Vec<&String> = lexicon
+            .mechanisms
+            .iter()
+            .flat_map(|m| m.labels_zh.iter())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let known_matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(labels)
+            .ok();
+        let mut suffixes: Vec<&String> = lexicon
+            .candidate_suffixes
+            .iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        suffixes.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Self {
+            lexicon,
+            known: known_labels(lexicon),
+            known_matcher,
+            suffixes,
+        }
+    }
+
+    /// Is `name` already a label of the lexicon (of any kind)?
+    pub fn is_known(&self, name: &str) -> bool {
+        self.known.contains(name)
+    }
+
+    /// Every candidate occurrence of a text, in text order.
+    pub fn occurrences(&self, text: &str) -> Vec<Occurrence> {
+        let mut taken: Vec<(usize, usize)> = CITED_TITLE
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        if let Some(matcher) = &self.known_matcher {
+            taken.extend(matcher.find_iter(text).map(|m| (m.start(), m.end())));
+        }
+        let taken = Spans::new(taken);
+        let free = |start: usize, end: usize| !taken.covers(start, end);
+        let heads = self.lexicon.context(ContextRole::MechanismHead);
+        let mut found = Vec::new();
+        for caps in QUOTED.captures_iter(text) {
+            let (Some(whole), Some(term)) = (caps.get(0), caps.get(1)) else {
+                continue;
+            };
+            if free(term.start(), term.end()) && is_name_like(term.as_str()) {
+                found.push(Occurrence {
+                    start: term.start(),
+                    end: term.end(),
+                    name: term.as_str().to_owned(),
+                    found: Found::Quoted {
+                        before_head: starts_with_word(&text[whole.end()..], heads),
+                    },
+                });
+            }
+        }
+        for (start, phrase) in self.suffix_phrases(text) {
+            if free(start, start + phrase.len()) {
+                found.push(Occurrence {
+                    start,
+                    end: start + phrase.len(),
+                    name: phrase,
+                    found: Found::Phrase,
+                });
+            }
+        }
+        found.sort_by_key(|o| (o.start, o.end));
+        found
+    }
+
+    /// Ends with a candidate suffix (…制, …清单), not with a word that only
+    /// looks like one (复制).
+    pub fn ends_like_mechanism(&self, name: &str) -> bool {
+        self.suffixes
+            .iter()
+            .any(|s| name.ends_with(s.as_str()) && name != s.as_str())
+            && !ends_with_word(name, self.lexicon.context(ContextRole::FalseSuffix))
+    }
+
+    /// Is the name only generic words before its suffix (工作机制, 常态化机制)?
+    pub fn is_generic(&self, name: &str) -> bool {
+        let generic = self.lexicon.context(ContextRole::GenericName);
+        let mut rest = self
+            .suffixes
+            .iter()
+            .filter(|s| name.ends_with(s.as_str()))
+            .map(|s| &name[..name.len() - s.len()])
+            .min_by_key(|stem| stem.len())
+            .unwrap_or(name);
+        while let Some(word) = generic
+            .iter()
+            .filter(|w| !w.is_empty() && rest.starts_with(w.as_str()))
+            .max_by_key(|w| w.len())
+        {
+            rest = &rest[word.len()..];
+        }
+        rest.is_empty()
+    }
+
+    /// Phrases `stem + suffix` (byte offset, phrase) where the suffix ends the
+    /// word (no Chinese character follows) and the stem is the Chinese run
+    /// before it, cut after the last stop word.
+    fn suffix_phrases(&self, text: &str) -> Vec<(usize, String)> {
+        let stops = self.lexicon.context(ContextRole::CandidateStop);
+        let mut found = Vec::new();
+        let mut taken_ends = BTreeSet::new();
+        for suffix in &self.suffixes {
+            for (at, _) in text.match_indices(suffix.as_str()) {
+                let end = at + suffix.len();
+                let ends_word = !text[end..].chars().next().is_some_and(is_han);
+                // A longer suffix ending at the same place already took it.
+                if !ends_word || !taken_ends.insert(end) {
+                    continue;
+                }
+                let Some(stem) = stem_before(&text[..at], stops) else {
+                    continue;
+                };
+                let phrase = format!("{stem}{suffix}");
+                let false_suffix =
+                    ends_with_word(&phrase, self.lexicon.context(ContextRole::FalseSuffix));
+                if (MIN_STEM..=MAX_STEM).contains(&stem.chars().count()) && !false_suffix {
+                    found.push((at - stem.len(), phrase));
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Every Chinese label the lexicon already has.
+fn known_labels(lexicon: &Lexicon) -> BTreeSet<String> {
+    let concepts = lexicon
+        .mechanisms
+        .iter()
+        .chain(lexicon.agency_types.iter().map(|t| &t.concept))
+        .chain(lexicon.named_agencies.iter().map(|a| &a.concept))
+        .chain(lexicon.districts.iter().map(|d| &d.concept))
+        .chain(lexicon.cities.iter());
+    concepts
+        .flat_map(|c| c.labels_zh.iter().cloned())
+        .chain(lexicon.non_state_labels.iter().cloned())
+        .collect()
+}
+
+/// Byte spans, to ask whether any one holds a range without scanning all
+/// of them (a long text has many).
+struct Spans {
+    /// Sorted by start.
+    spans: Vec<(usize, usize)>,
+    /// The largest end among the first k spans, for every k.
+    max_end: Vec<usize>,
+}
+
+impl Spans {
+    fn new(mut spans: Vec<(usize, usize)>) -> Self {
+        spans.sort_unstable();
+        let max_end = spans
+            .iter()
+            .scan(0, |max, &(_, e)| {
+                *max = e.max(*max);
+                Some(*max)
+            })
+            .collect();
+        Self { spans, max_end }
+    }
+
+    /// Does a span start at or before `start` and end at or after `end`?
+    fn covers(&self, start: usize, end: usize) -> bool {
+        let n = self.spans.partition_point(|&(s, _)| s <= start);
+        n > 0 && self.max_end[n - 1] >= end
+    }
+}
+
+/// Chinese characters (at least [`MIN_NAME`]), Latin letters, digits and
+/// plus signs.
+fn is_name_like(term: &str) -> bool {
+    let han = term.chars().filter(|c| is_han(*c)).count();
+    han >= MIN_NAME
+        && term
+            .chars()
+            .all(|c| is_han(c) || c.is_ascii_alphanumeric() || matches!(c, '+' | '＋' | '·'))
+}
+
+/// The Chinese run that ends `before`, after the last stop word in it;
+/// `None` when there is no stop word and the run is longer than a name
+/// (its start cannot be told).
+fn stem_before<'t>(before: &'t str, stops: &[String]) -> Option<&'t str> {
+    // Only the end of the run can hold a stem: a stop word ending further
+    // back than MAX_STEM characters leaves too long a stem anyway. Reading
+    // no more than that keeps a long run of characters from being re-read
+    // for every suffix in it.
+    let window = MAX_STEM + stops.iter().map(|s| s.chars().count()).max().unwrap_or(0) + 1;
+    let run_start = before
+        .char_indices()
+        .rev()
+        .take(window)
+        .take_while(|(_, c)| is_han(*c))
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let run = &before[run_start..];
+    let cut = stops
+        .iter()
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| run.rfind(s.as_str()).map(|i| i + s.len()))
+        .max()
+        .unwrap_or(0);
+    let stem = &run[cut..];
+    (stem.chars().count() <= MAX_STEM).then_some(stem)
+}
+
+fn ends_with_word(text: &str, words: &[String]) -> bool {
+    ends_with_any(text, words).is_some()
+}
+
+fn starts_with_word(text: &str, words: &[String]) -> bool {
+    starts_with_any(text, words).is_some()
+}
