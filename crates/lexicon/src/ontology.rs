@@ -82,6 +82,24 @@ impl Ontology {
         self.files.iter().map(|(name, _)| name.as_str())
     }
 
+    /// The same files with only the quads `keep` accepts (an evaluation
+    /// withholds concepts this way, as if the lexicon lacked them).
+    pub fn filtered(&self, keep: impl Fn(&Quad) -> bool) -> Ontology {
+        let mut filtered = Ontology::default();
+        for (name, range) in &self.files {
+            let start = filtered.quads.len();
+            filtered.quads.extend(
+                self.quads[range.clone()]
+                    .iter()
+                    .filter(|q| keep(q))
+                    .cloned(),
+            );
+            let end = filtered.quads.len();
+            filtered.files.push((name.clone(), start..end));
+        }
+        filtered
+    }
+
     /// Each quad with the name of the file it came from.
     pub(crate) fn quads_with_files(&self) -> impl Iterator<Item = (&Quad, &str)> {
         self.files.iter().flat_map(move |(name, range)| {
