@@ -178,6 +178,19 @@ fn the_national_notice_builds_beside_the_seed_with_a_coded_place_per_item() {
         ),
     );
     assert_eq!(banner, [["https://w3id.org/reformkg/ontology#CountyLevel"]]);
+    let number = select(
+        &store,
+        "SELECT ?id WHERE { ?n a rk:CaseCollection ; dct:identifier ?id }",
+    );
+    let first_lines: Vec<String> = std::fs::read_to_string(&notice)
+        .expect("the notice reads")
+        .lines()
+        .take(5)
+        .map(str::trim)
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(number.len(), 1, "{number:?}");
+    assert!(first_lines.contains(&number[0][0]), "{number:?}");
     let with_place = count(
         &store,
         &format!("SELECT (COUNT(DISTINCT ?c) AS ?x) WHERE {{ {in_notice} ?c rk:place ?pl }}"),

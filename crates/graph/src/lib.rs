@@ -201,6 +201,10 @@ pub fn add_collection(
     if let Some(year) = collection.year {
         graph.add(&c, rk("year"), integer(year));
     }
+    if let Some(number) = &collection.document_number {
+        // The issuer's document number (发文字号), e.g. 国办发〔2018〕108号.
+        graph.add(&c, term(DCT, "identifier"), zh(number));
+    }
     for (case, facts) in collection.cases.iter().zip(facts) {
         CaseWriter {
             graph: &mut *graph,
