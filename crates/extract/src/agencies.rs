@@ -39,6 +39,7 @@ pub(super) const CONTEXT_ROLES: &[ContextRole] = &[
     ContextRole::Example,
     ContextRole::GenericHead,
     ContextRole::Coordination,
+    ContextRole::CandidateStop,
 ];
 
 /// Brackets that add a second name to a body. Punctuation, not vocabulary.
@@ -223,7 +224,14 @@ impl AgencyReader<'_> {
                 let generic =
                     ends_with_any(label, lexicon.context(ContextRole::GenericHead)).is_some();
                 if generic && !body.has_place_words() {
-                    return None;
+                    // 北外滩街道: a body named by a locality the gazetteer
+                    // does not list, when the label is the bare head
+                    // itself (街道, not 检察机关); else a generic head.
+                    let bare = lexicon
+                        .context(ContextRole::GenericHead)
+                        .iter()
+                        .any(|w| w == label);
+                    return bare.then(|| self.local_body(body, t)).flatten();
                 }
                 if agency_type.may_be_venue && self.is_venue(body, bodies) {
                     return None;
@@ -390,6 +398,45 @@ impl AgencyReader<'_> {
             self.extractor.lexicon.context(ContextRole::Example),
         )
         .is_some()
+    }
+
+    /// A generic head (街道) right after a name of two to four Chinese
+    /// characters (after the last stop word) that the case repeats with
+    /// it: a body of a locality below the county, placed in the case's
+    /// place. Repetition tells a name (北外滩街道, eight times) from words
+    /// that happen to stand before the head (过程中街道, 通过街道).
+    fn local_body(&self, body: &BodyMatch, agency_type: AgencyTypeId) -> Option<Mention> {
+        let raw = self.raw();
+        let run = trailing_han(&raw[..body.m.start], MAX_UNKNOWN_NAME);
+        let stops = self.extractor.lexicon.context(ContextRole::CandidateStop);
+        let cut = stops
+            .iter()
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| run.rfind(s.as_str()).map(|i| i + s.len()))
+            .max()
+            .unwrap_or(0);
+        let name = &run[cut..];
+        if name.chars().count() < 2 || inside(self.titles, body.m.start, body.m.end) {
+            return None;
+        }
+        let start = body.m.start - name.len();
+        let written = &raw[start..body.m.end];
+        if raw.matches(written).count() < 2 {
+            return None;
+        }
+        Some(Mention {
+            key: AgencyKey::Unlisted {
+                place: body.place.clone(),
+                name: written.to_owned(),
+                agency_type,
+            },
+            start,
+            label_start: body.m.start,
+            end: body.m.end,
+            written: written.to_owned(),
+            aliases: Vec::new(),
+            explicit: true,
+        })
     }
 
     /// Bodies the lexicon does not know: place + up to six Chinese
