@@ -158,6 +158,13 @@ pub enum CorpusError {
         first: usize,
         second: usize,
     },
+    #[error("{source_name}: numbered item {expected} is missing: line {line} is numbered {found} (a list cut short would lose items)")]
+    ItemOutOfOrder {
+        source_name: String,
+        expected: usize,
+        found: u32,
+        line: usize,
+    },
     #[error("{source_name}: the case marker {marker:?} at line {line} has no body")]
     EmptyBody {
         source_name: String,
@@ -340,7 +347,7 @@ pub fn parse_collection(source_name: &str, bytes: &[u8]) -> Result<Collection, C
             toc.first_line,
         ),
         None => match cases_from_markers(source_name, &lines, after_title, &title)? {
-            (cases, _) if cases.is_empty() => cases_from_items(&lines, after_title),
+            (cases, _) if cases.is_empty() => cases_from_items(source_name, &lines, after_title)?,
             found => found,
         },
     };
@@ -1114,14 +1121,23 @@ struct Item {
 /// without its final sentence mark, no district, no sections. Lines outside
 /// the run (preamble, signature, attachment headings) are no cases. Also
 /// gives the line of the first item (the end of the preamble).
-fn cases_from_items(lines: &Lines, from: usize) -> (Vec<Case>, usize) {
+///
+/// A run that goes on with a number out of order (1, 2, 3, 5 or 1, 2, 3, 3)
+/// is an error naming the line, not a collection cut short.
+fn cases_from_items(
+    source_name: &str,
+    lines: &Lines,
+    from: usize,
+) -> Result<(Vec<Case>, usize), CorpusError> {
     let mut best: Vec<Item> = Vec::new();
+    let mut best_end = from;
     let mut i = from;
     while i < lines.len() {
         if item_start(lines.raw(i)).is_some_and(|(number, _)| number == 1) {
             let (run, end) = item_run(lines, i);
             if run.len() > best.len() {
                 best = run;
+                best_end = end;
             }
             i = end;
         } else {
@@ -1129,7 +1145,17 @@ fn cases_from_items(lines: &Lines, from: usize) -> (Vec<Case>, usize) {
         }
     }
     if best.len() < MIN_ITEMS {
-        return (Vec::new(), lines.len());
+        return Ok((Vec::new(), lines.len()));
+    }
+    if let Some(next) = lines.next_non_empty(best_end) {
+        if let Some((found, _)) = item_start(lines.raw(next)) {
+            return Err(CorpusError::ItemOutOfOrder {
+                source_name: source_name.to_owned(),
+                expected: best.len() + 1,
+                found,
+                line: next + 1,
+            });
+        }
     }
     let start = best[0].line;
     let cases = best
@@ -1147,7 +1173,7 @@ fn cases_from_items(lines: &Lines, from: usize) -> (Vec<Case>, usize) {
             sections: Vec::new(),
         })
         .collect();
-    (cases, start)
+    Ok((cases, start))
 }
 
 /// The run of items numbered 1, 2, 3 … in order that starts with item 1 at

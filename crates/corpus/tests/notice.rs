@@ -130,12 +130,29 @@ fn two_numbered_lines_are_not_a_collection() {
 }
 
 #[test]
-fn numbers_out_of_order_stop_the_run() {
+fn numbers_out_of_order_are_an_error_not_a_shorter_collection() {
+    // Item 4 is missing: reading 1-3 would silently lose 5 and 6.
     let doc = "甲\n\n1.甲。\n2.乙。\n3.丙。\n5.戊。\n6.己。\n";
-    assert_eq!(ranks(&parse(doc)), [1, 2, 3]);
-    // A number given twice ends the run too.
+    let err = parse_collection("gap.txt", doc.as_bytes()).expect_err("a gap");
+    assert!(
+        matches!(
+            err,
+            CorpusError::ItemOutOfOrder {
+                expected: 4,
+                found: 5,
+                line: 6,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("item 4 is missing"), "{err}");
+    // A number given twice is out of order too.
     let doc = "甲\n\n1.甲。\n2.乙。\n3.丙。\n3.丁。\n4.戊。\n";
-    assert_eq!(ranks(&parse(doc)), [1, 2, 3]);
+    assert!(matches!(
+        parse_collection("twice.txt", doc.as_bytes()),
+        Err(CorpusError::ItemOutOfOrder { found: 3, .. })
+    ));
     // 1, 2 and then 4: the run has two items, too few.
     let doc = "甲\n\n1.甲。\n2.乙。\n4.丁。\n5.戊。\n6.己。\n";
     assert!(matches!(
