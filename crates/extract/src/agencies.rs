@@ -21,7 +21,8 @@
 
 use super::documents::{inside, OPEN_TITLE};
 use super::text::{
-    clause_end, clause_start, ends_with_any, is_han, last_chars, starts_with_any, TextIndex,
+    after_last_stop, clause_end, clause_start, ends_with_any, is_han, last_chars, starts_with_any,
+    TextIndex,
 };
 use super::{push_evidence, AgencyFact, AgencyKey, Extractor, LabelMatch, Place, Target};
 use reformkg_corpus::Case;
@@ -408,14 +409,10 @@ impl AgencyReader<'_> {
     fn local_body(&self, body: &BodyMatch, agency_type: AgencyTypeId) -> Option<Mention> {
         let raw = self.raw();
         let run = trailing_han(&raw[..body.m.start], MAX_UNKNOWN_NAME);
-        let stops = self.extractor.lexicon.context(ContextRole::CandidateStop);
-        let cut = stops
-            .iter()
-            .filter(|s| !s.is_empty())
-            .filter_map(|s| run.rfind(s.as_str()).map(|i| i + s.len()))
-            .max()
-            .unwrap_or(0);
-        let name = &run[cut..];
+        let name = after_last_stop(
+            run,
+            self.extractor.lexicon.context(ContextRole::CandidateStop),
+        );
         if name.chars().count() < 2 || inside(self.titles, body.m.start, body.m.end) {
             return None;
         }

@@ -17,7 +17,7 @@
 //! 工作机制) and [`Candidates::ends_like_mechanism`] are the data-driven
 //! tests both callers use.
 
-use super::text::{ends_with_any, is_han, starts_with_any};
+use super::text::{after_last_stop, ends_with_any, is_han, starts_with_any};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use reformkg_lexicon::{ContextRole, Lexicon};
 use regex::Regex;
@@ -267,14 +267,7 @@ fn stem_before<'t>(before: &'t str, stops: &[String]) -> Option<&'t str> {
         .take_while(|(_, c)| is_han(*c))
         .last()
         .map_or(before.len(), |(i, _)| i);
-    let run = &before[run_start..];
-    let cut = stops
-        .iter()
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| run.rfind(s.as_str()).map(|i| i + s.len()))
-        .max()
-        .unwrap_or(0);
-    let stem = &run[cut..];
+    let stem = after_last_stop(&before[run_start..], stops);
     (stem.chars().count() <= MAX_STEM).then_some(stem)
 }
 

@@ -157,6 +157,18 @@ pub(super) fn ends_with_any<'w>(text: &str, words: &'w [String]) -> Option<&'w s
         .map(String::as_str)
 }
 
+/// What follows the last of `stops` in `run` (all of it when none occurs):
+/// where a name starts (建立了第三方… → 第三方…, 在北外滩 → 北外滩).
+pub(super) fn after_last_stop<'t>(run: &'t str, stops: &[String]) -> &'t str {
+    let cut = stops
+        .iter()
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| run.rfind(s.as_str()).map(|i| i + s.len()))
+        .max()
+        .unwrap_or(0);
+    &run[cut..]
+}
+
 /// The longest of `words` that `text` starts with.
 pub(super) fn starts_with_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
     words
