@@ -86,19 +86,40 @@ pub fn case_texts_from_store(store: &Store) -> Result<Vec<CaseText>, SuggestErro
     Ok(texts)
 }
 
-/// The case texts of documents (segmented as `reformkg build` does).
+/// The case texts of documents (segmented as `reformkg build` does). A
+/// document that is not a collection of cases (a regulation, a policy) is
+/// mined paragraph by paragraph instead: each non-empty line is a text,
+/// cited as `FILE:LINE`, so a name ranks by how many paragraphs use it.
 pub fn case_texts_from_files(files: &[PathBuf]) -> Result<Vec<CaseText>, SuggestError> {
     let mut texts = Vec::new();
     for file in files {
-        let collection = corpus::read_collection(file)?;
-        for case in collection.cases {
-            texts.push(CaseText {
+        match corpus::read_collection(file) {
+            Ok(collection) => texts.extend(collection.cases.into_iter().map(|case| CaseText {
                 id: format!("case:{}-{}", collection.slug, case.rank),
                 text: case.text,
-            });
+            })),
+            Err(CorpusError::NoCases(_)) => texts.extend(paragraphs(file)?),
+            Err(other) => return Err(other.into()),
         }
     }
     Ok(texts)
+}
+
+fn paragraphs(file: &std::path::Path) -> Result<Vec<CaseText>, SuggestError> {
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let text = corpus::read_text(file)?;
+    Ok(text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| CaseText {
+            id: format!("{name}:{}", i + 1),
+            text: line.trim().to_owned(),
+        })
+        .collect())
 }
 
 /// Candidate mechanism names, best first: by number of cases, then names

@@ -306,6 +306,25 @@ fn file_kind(file_type: &std::fs::FileType) -> &'static str {
     }
 }
 
+/// Reads one document as plain text, decoded and with `\n` line ends, under
+/// the input size limit, without segmenting it into cases: for texts that
+/// are not collections (a regulation mined for instrument names).
+pub fn read_text(path: &Path) -> Result<String, CorpusError> {
+    let bytes = read_document_bytes(path, max_input_bytes()?)?;
+    let source_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let text = decode(&source_name, &bytes)?;
+    if let Some(at) = text.find('\0') {
+        return Err(CorpusError::Nul {
+            source_name,
+            line: line_of(text.as_bytes(), at),
+        });
+    }
+    Ok(normalise_newlines(&text))
+}
+
 /// Segments a document given as bytes; `source_name` names it in messages
 /// and gives the collection its slug.
 ///
