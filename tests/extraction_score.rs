@@ -31,7 +31,7 @@
 
 mod common;
 
-use oxigraph::model::Term;
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
 use oxigraph::store::Store;
 use reformkg::lexicon::{Lexicon, Ontology};
 use reformkg::pipeline::{extract_all, to_graph, Timings};
@@ -40,6 +40,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 const SEED: &str = "seeds/shanghai-2023-district-cases.txt";
 const KEY: &str = "tests/answer_key/shanghai-2023.json";
 
@@ -657,26 +658,172 @@ fn the_scorer_counts_misses_and_extras() {
     assert!(misses.lines.iter().any(|l| l.contains("容缺受理")));
 }
 
-/// The concepts (mechanisms, agency types, named bodies) none of whose
-/// Chinese labels occurs in any other case: what the lexicon would lack if
-/// the case came from a new document.
-fn only_in_case(lexicon: &Lexicon, texts: &BTreeMap<u32, String>, rank: u32) -> BTreeSet<String> {
-    let concepts = lexicon
-        .mechanisms
-        .iter()
-        .chain(lexicon.agency_types.iter().map(|t| &t.concept))
-        .chain(lexicon.named_agencies.iter().map(|a| &a.concept));
-    concepts
-        .filter(|concept| {
-            !texts.iter().any(|(other, text)| {
-                *other != rank
-                    && concept
-                        .labels_zh
-                        .iter()
-                        .any(|l| !l.is_empty() && text.contains(l.as_str()))
+/// What the lexicon would not know of one case if the case came from a new
+/// document: each label of a concept (mechanism, agency type, named body)
+/// that no other case uses, nor any text in `general` (the regulations the
+/// national lexicon is drawn from; empty for the seed-only variant).
+struct Withheld {
+    /// Concepts none of whose labels is known: removed whole.
+    concepts: BTreeSet<String>,
+    /// Unknown labels of the concepts that keep others.
+    labels: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Withheld {
+    fn for_case(
+        lexicon: &Lexicon,
+        texts: &BTreeMap<u32, String>,
+        rank: u32,
+        general: &[String],
+    ) -> Self {
+        let known = |label: &str| {
+            !label.is_empty()
+                && (texts
+                    .iter()
+                    .any(|(other, text)| *other != rank && text.contains(label))
+                    || general.iter().any(|text| text.contains(label)))
+        };
+        let concepts = lexicon
+            .mechanisms
+            .iter()
+            .chain(lexicon.agency_types.iter().map(|t| &t.concept))
+            .chain(lexicon.named_agencies.iter().map(|a| &a.concept));
+        let mut withheld = Withheld {
+            concepts: BTreeSet::new(),
+            labels: BTreeMap::new(),
+        };
+        for concept in concepts {
+            let unknown: BTreeSet<String> = concept
+                .labels_zh
+                .iter()
+                .filter(|l| !known(l))
+                .cloned()
+                .collect();
+            if unknown.len() == concept.labels_zh.len() {
+                withheld.concepts.insert(concept.iri.clone());
+            } else if !unknown.is_empty() {
+                withheld.labels.insert(concept.iri.clone(), unknown);
+            }
+        }
+        withheld
+    }
+
+    /// The ontology without what is withheld. A concept whose Chinese
+    /// prefLabel is withheld is named by its first known altLabel instead;
+    /// `renamed` maps that name back to the prefLabel the key uses.
+    fn apply(
+        &self,
+        ontology: &Ontology,
+        lexicon: &Lexicon,
+    ) -> (Ontology, BTreeMap<String, String>) {
+        let mut new_pref: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut renamed = BTreeMap::new();
+        let concepts = lexicon
+            .mechanisms
+            .iter()
+            .chain(lexicon.agency_types.iter().map(|t| &t.concept))
+            .chain(lexicon.named_agencies.iter().map(|a| &a.concept));
+        for concept in concepts {
+            let Some(unknown) = self.labels.get(&concept.iri) else {
+                continue;
+            };
+            if unknown.contains(&concept.pref_zh) {
+                if let Some(alt) = concept.labels_zh.iter().find(|l| !unknown.contains(*l)) {
+                    new_pref.insert(concept.iri.as_str(), alt.as_str());
+                    renamed.insert(alt.clone(), concept.pref_zh.clone());
+                }
+            }
+        }
+        let pref = NamedNode::new_unchecked(format!("{SKOS}prefLabel"));
+        let reduced = ontology.filter_map(|quad| {
+            let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
+                return Some(quad.clone());
+            };
+            if self.concepts.contains(subject.as_str()) {
+                return None;
+            }
+            let Term::Literal(label) = &quad.object else {
+                return Some(quad.clone());
+            };
+            let is_label = [format!("{SKOS}prefLabel"), format!("{SKOS}altLabel")]
+                .iter()
+                .any(|p| p == quad.predicate.as_str());
+            if !is_label || label.language() != Some("zh") {
+                return Some(quad.clone());
+            }
+            if self
+                .labels
+                .get(subject.as_str())
+                .is_some_and(|unknown| unknown.contains(label.value()))
+            {
+                return None;
+            }
+            if new_pref.get(subject.as_str()) == Some(&label.value()) {
+                let mut promoted = quad.clone();
+                promoted.predicate = pref.clone();
+                return Some(promoted);
+            }
+            Some(quad.clone())
+        });
+        (reduced, renamed)
+    }
+
+    fn count(&self) -> usize {
+        self.concepts.len()
+    }
+
+    fn label_count(&self) -> usize {
+        self.labels.values().map(BTreeSet::len).sum()
+    }
+}
+
+/// Puts back the key's names for concepts a held-out build named otherwise.
+fn restore_names(graph: &mut BuiltGraph, renamed: &BTreeMap<String, String>) {
+    let restore = |name: &mut String| {
+        if let Some(original) = renamed.get(name.as_str()) {
+            name.clone_from(original);
+        }
+    };
+    for case in graph.cases.values_mut() {
+        case.mechanisms = std::mem::take(&mut case.mechanisms)
+            .into_iter()
+            .map(|mut m| {
+                restore(&mut m);
+                m
             })
+            .collect();
+        for agency in case.agencies.values_mut() {
+            if let Some(t) = agency.agency_type.as_mut() {
+                restore(t);
+            }
+        }
+    }
+    graph.agency_types = std::mem::take(&mut graph.agency_types)
+        .into_iter()
+        .map(|mut t| {
+            restore(&mut t);
+            t
         })
-        .map(|concept| concept.iri.clone())
+        .collect();
+}
+
+/// The regulations in `../shared/corpus/regulations/`: the general sources
+/// of the national lexicon.
+fn regulations() -> Vec<String> {
+    let dir = project_path("../shared/corpus/regulations");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "md")
+                && p.file_name().is_some_and(|n| n != "SOURCES.md")
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "the regulations are read");
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).expect("a regulation reads"))
         .collect()
 }
 
@@ -695,12 +842,18 @@ fn as_key_mechanism(candidate: &str, expected: &BTreeSet<String>, lexicon: &Lexi
         .map_or_else(|| candidate.to_owned(), |m| m.pref_zh.clone())
 }
 
-/// Leave-one-case-out: for each case, the concepts whose labels occur in no
-/// other case are withheld from the ontology, the seed is built again, and
-/// that case alone is scored; candidates that match the key count as found
-/// (and those that do not as false positives). Printed beside the in-sample
-/// figures. The bars are the targets where met, else the measured
-/// floor (see the README for the shortfall).
+/// Leave-one-case-out: for each case, what the lexicon would lack if the
+/// case came from a new document is withheld (`Withheld`), the seed is
+/// built again, and that case alone is scored; candidates that match the
+/// key count as found (and those that do not as false positives).
+///
+/// Two variants, printed beside the in-sample figures:
+/// - seed only: a label is known when another case of the seed uses it, as
+///   if the lexicon had been grown from the seed alone (the first
+///   definition of this evaluation);
+/// - national: a label is also known when a regulation of
+///   `../shared/corpus/regulations/` uses it, the general sources the
+///   national lexicon is drawn from. The bars apply to this variant.
 #[test]
 fn leave_one_case_out_beside_in_sample() {
     let key = read_key();
@@ -715,23 +868,63 @@ fn leave_one_case_out_beside_in_sample() {
         .collect();
 
     let (in_sample, _) = score_all(&key, &read_graph(&built_store_with(&ontology)));
+    let regulations = regulations();
+    let seed_only = held_out_scores(&key, &ontology, &lexicon, &texts, &[]);
+    let national = held_out_scores(&key, &ontology, &lexicon, &texts, &regulations);
+    println!(
+        "{:<13} {:>17} {:>19} {:>19}",
+        "kind", "in-sample P / R", "seed-only P / R", "national P / R"
+    );
+    for (i, kind) in KINDS.iter().enumerate() {
+        println!(
+            "{kind:<13} {:>8.3} / {:.3} {:>10.3} / {:.3} {:>10.3} / {:.3}",
+            in_sample[i].precision(),
+            in_sample[i].recall(),
+            seed_only[i].precision(),
+            seed_only[i].recall(),
+            national[i].precision(),
+            national[i].recall()
+        );
+    }
+    let mechanisms = national[2];
+    assert!(in_sample[2].recall() >= 0.95 && in_sample[2].precision() >= 0.95);
+    assert!(
+        mechanisms.recall() >= LOO_MECHANISM_RECALL,
+        "held-out mechanism recall {:.3}",
+        mechanisms.recall()
+    );
+    assert!(
+        mechanisms.precision() >= LOO_MECHANISM_PRECISION,
+        "held-out mechanism precision {:.3}",
+        mechanisms.precision()
+    );
+}
+
+/// Each case scored with the seed built from the ontology minus what that
+/// case alone would have taught it.
+fn held_out_scores(
+    key: &AnswerKey,
+    ontology: &Ontology,
+    lexicon: &Lexicon,
+    texts: &BTreeMap<u32, String>,
+    general: &[String],
+) -> Vec<Score> {
     let mut held_out = vec![Score::default(); KINDS.len()];
-    let mut withheld_total = 0;
+    let (mut concepts, mut labels) = (0, 0);
     for case in &key.cases {
-        let withheld = only_in_case(&lexicon, &texts, case.rank);
-        withheld_total += withheld.len();
-        let reduced = ontology.filtered(|q| match &q.subject {
-            oxigraph::model::NamedOrBlankNode::NamedNode(n) => !withheld.contains(n.as_str()),
-            _ => true,
-        });
+        let withheld = Withheld::for_case(lexicon, texts, case.rank, general);
+        concepts += withheld.count();
+        labels += withheld.label_count();
+        let (reduced, renamed) = withheld.apply(ontology, lexicon);
         let mut graph = read_graph(&built_store_with(&reduced));
+        restore_names(&mut graph, &renamed);
         if let Some(found) = graph.cases.get_mut(&case.rank) {
             let expected: BTreeSet<String> = case.mechanisms.iter().cloned().collect();
             let candidates = std::mem::take(&mut found.candidates);
             found.mechanisms.extend(
                 candidates
                     .iter()
-                    .map(|c| as_key_mechanism(c, &expected, &lexicon)),
+                    .map(|c| as_key_mechanism(c, &expected, lexicon)),
             );
         }
         let one = AnswerKey {
@@ -744,37 +937,15 @@ fn leave_one_case_out_beside_in_sample() {
         }
     }
     println!(
-        "leave-one-case-out: {withheld_total} concepts withheld over {} cases",
+        "{}: {concepts} concepts and {labels} more labels withheld over {} cases",
+        if general.is_empty() {
+            "seed only"
+        } else {
+            "national"
+        },
         key.cases.len()
     );
-    println!(
-        "{:<13} {:>17} {:>17}",
-        "kind", "in-sample P / R", "held-out P / R"
-    );
-    for (i, kind) in KINDS.iter().enumerate() {
-        println!(
-            "{kind:<13} {:>8.3} / {:.3} {:>8.3} / {:.3}",
-            in_sample[i].precision(),
-            in_sample[i].recall(),
-            held_out[i].precision(),
-            held_out[i].recall()
-        );
-    }
-    let mechanisms = held_out[2];
-    // The target is R ≥ 0.75 with P ≥ 0.85. First measured
-    // (2026-12-02): P 0.822, R 0.720 (README). These floors keep what was
-    // reached; raise them to the target as the national lexicon grows.
-    assert!(in_sample[2].recall() >= 0.95 && in_sample[2].precision() >= 0.95);
-    assert!(
-        mechanisms.recall() >= LOO_MECHANISM_RECALL,
-        "held-out mechanism recall {:.3}",
-        mechanisms.recall()
-    );
-    assert!(
-        mechanisms.precision() >= LOO_MECHANISM_PRECISION,
-        "held-out mechanism precision {:.3}",
-        mechanisms.precision()
-    );
+    held_out
 }
 
 /// Floors from the first leave-one-case-out measurement (P 0.822, R 0.720).

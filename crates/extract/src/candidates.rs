@@ -17,7 +17,7 @@
 //! 工作机制) and [`Candidates::ends_like_mechanism`] are the data-driven
 //! tests both callers use.
 
-use super::text::{after_last_stop, ends_with_any, is_han, starts_with_any};
+use super::text::{after_last_stop, ends_with_any, find_ignoring_quotes, is_han, starts_with_any};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use reformkg_lexicon::{ContextRole, Lexicon};
 use regex::Regex;
@@ -103,7 +103,11 @@ impl<'l> Candidates<'l> {
             .map(|m| (m.start(), m.end()))
             .collect();
         if let Some(matcher) = &self.known_matcher {
-            taken.extend(matcher.find_iter(text).map(|m| (m.start(), m.end())));
+            taken.extend(
+                find_ignoring_quotes(matcher, text)
+                    .into_iter()
+                    .map(|(start, end, _)| (start, end)),
+            );
         }
         let taken = Spans::new(taken);
         let free = |start: usize, end: usize| !taken.covers(start, end);

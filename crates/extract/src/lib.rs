@@ -321,12 +321,12 @@ impl<'l> Extractor<'l> {
     }
 
     fn scan(&self, text: &str) -> Vec<LabelMatch> {
-        self.automaton
-            .find_iter(text)
-            .map(|m| LabelMatch {
-                start: m.start(),
-                end: m.end(),
-                target: self.targets[m.pattern().as_usize()],
+        text::find_ignoring_quotes(&self.automaton, text)
+            .into_iter()
+            .map(|(start, end, pattern)| LabelMatch {
+                start,
+                end,
+                target: self.targets[pattern],
             })
             .collect()
     }

@@ -199,6 +199,66 @@ pub(super) fn first_chars(text: &str, n: usize) -> &str {
     &text[..end]
 }
 
+/// Opening and closing quotation marks a name may be written with
+/// (“要素式”审判 is 要素式审判).
+const QUOTE_PAIRS: [(char, char); 3] = [('“', '”'), ('‘', '’'), ('「', '」')];
+
+fn is_quote(c: char) -> bool {
+    QUOTE_PAIRS
+        .iter()
+        .any(|&(open, close)| c == open || c == close)
+}
+
+/// Label matches of `automaton` in `text` as if the text had no quotation
+/// marks, as (byte start, byte end, pattern) spans of `text` itself. A span
+/// that crosses a quotation mark takes in its partner, so that the written
+/// form stays balanced (“要素式”审判, not 要素式”审判).
+pub(super) fn find_ignoring_quotes<'a>(
+    automaton: &'a aho_corasick::AhoCorasick,
+    text: &'a str,
+) -> Vec<(usize, usize, usize)> {
+    if !text.chars().any(is_quote) {
+        return automaton
+            .find_iter(text)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect();
+    }
+    // The text without quotes, and for each of its bytes the byte of `text`.
+    let mut bare = String::with_capacity(text.len());
+    let mut raw_of = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        if !is_quote(c) {
+            bare.push(c);
+            raw_of.extend(i..i + c.len_utf8());
+        }
+    }
+    automaton
+        .find_iter(&bare)
+        .map(|m| {
+            let (start, end) = (raw_of[m.start()], raw_of[m.end() - 1] + 1);
+            let (start, end) = balance_quotes(text, start, end);
+            (start, end, m.pattern().as_usize())
+        })
+        .collect()
+}
+
+/// Widens `start..end` by one quotation mark on either side when the span
+/// holds the other mark of its pair alone.
+fn balance_quotes(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
+    for (open, close) in QUOTE_PAIRS {
+        let span = &text[start..end];
+        let opens = span.matches(open).count();
+        let closes = span.matches(close).count();
+        if closes > opens && text[..start].ends_with(open) {
+            start -= open.len_utf8();
+        }
+        if opens > closes && text[end..].starts_with(close) {
+            end += close.len_utf8();
+        }
+    }
+    (start, end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +299,24 @@ mod tests {
         assert_eq!(ends_with_any("上海市", &words), Some("海市"));
         assert_eq!(starts_with_any("上海市", &words), None);
         assert!(is_han('区') && !is_han('、') && !is_han('3'));
+    }
+
+    #[test]
+    fn labels_match_across_quotation_marks() {
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(["要素式审判", "告知承诺"])
+            .expect("builds");
+        let text = "推行“要素式”审判，实行“告知承诺”制。";
+        let spans: Vec<&str> = find_ignoring_quotes(&automaton, text)
+            .into_iter()
+            .map(|(s, e, _)| &text[s..e])
+            .collect();
+        assert_eq!(spans, ["“要素式”审判", "告知承诺"]);
+        let plain = "要素式审判";
+        assert_eq!(
+            find_ignoring_quotes(&automaton, plain),
+            [(0, plain.len(), 0)]
+        );
     }
 }

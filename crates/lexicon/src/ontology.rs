@@ -85,19 +85,22 @@ impl Ontology {
     /// The same files with only the quads `keep` accepts (an evaluation
     /// withholds concepts this way, as if the lexicon lacked them).
     pub fn filtered(&self, keep: impl Fn(&Quad) -> bool) -> Ontology {
-        let mut filtered = Ontology::default();
+        self.filter_map(|q| keep(q).then(|| q.clone()))
+    }
+
+    /// The same files with each quad replaced by what `change` gives (none:
+    /// dropped), e.g. to withhold some labels of a concept.
+    pub fn filter_map(&self, change: impl Fn(&Quad) -> Option<Quad>) -> Ontology {
+        let mut changed = Ontology::default();
         for (name, range) in &self.files {
-            let start = filtered.quads.len();
-            filtered.quads.extend(
-                self.quads[range.clone()]
-                    .iter()
-                    .filter(|q| keep(q))
-                    .cloned(),
-            );
-            let end = filtered.quads.len();
-            filtered.files.push((name.clone(), start..end));
+            let start = changed.quads.len();
+            changed
+                .quads
+                .extend(self.quads[range.clone()].iter().filter_map(&change));
+            let end = changed.quads.len();
+            changed.files.push((name.clone(), start..end));
         }
-        filtered
+        changed
     }
 
     /// Each quad with the name of the file it came from.
