@@ -178,6 +178,26 @@ fn the_national_notice_builds_beside_the_seed_with_a_coded_place_per_item() {
         ),
     );
     assert_eq!(banner, [["https://w3id.org/reformkg/ontology#CountyLevel"]]);
+    // Every item has an acting body that leads it, with the sentence that
+    // names it: the place's government (浙江省 → its provincial
+    // government), a zone's body or a body the lexicon names.
+    let led = count(
+        &store,
+        &format!(
+            "SELECT (COUNT(DISTINCT ?c) AS ?x) WHERE {{ {in_notice} ?c rk:leadAgency ?a .
+               ?m a rk:Mention ; rk:mentions ?a ; rk:case ?c }}"
+        ),
+    );
+    assert_eq!(led, 130);
+    let zhejiang = select(
+        &store,
+        &format!(
+            "SELECT DISTINCT ?type WHERE {{ {in_notice} ?c rk:leadAgency ?a .
+               ?a rk:place/skos:prefLabel '浙江省'@zh ; rk:agencyType/skos:prefLabel ?type
+               FILTER(lang(?type) = 'en') }}"
+        ),
+    );
+    assert_eq!(zhejiang, [["Provincial People's Government"]]);
     let number = select(
         &store,
         "SELECT ?id WHERE { ?n a rk:CaseCollection ; dct:identifier ?id }",

@@ -26,6 +26,7 @@
 //! Every fact keeps the sentence it came from, with character offsets into
 //! the case text.
 
+mod acting;
 mod agencies;
 pub mod candidates;
 mod documents;
@@ -296,7 +297,7 @@ impl<'l> Extractor<'l> {
         let titles = documents::document_spans(raw);
         let matches = self.scan(raw);
         let district = self.case_district(case, scope);
-        let agencies = agencies::AgencyReader {
+        let mut agencies = agencies::AgencyReader {
             extractor: self,
             case,
             text: &text,
@@ -305,6 +306,9 @@ impl<'l> Extractor<'l> {
             district: &district,
         }
         .agencies();
+        if let Some(actor) = acting::acting_body(self, case, scope, &text) {
+            acting::add_acting_body(&mut agencies, actor);
+        }
         let mechanisms = mechanisms::mechanisms(self, raw, &matches, &titles, &district);
         let outcomes = self
             .quantities

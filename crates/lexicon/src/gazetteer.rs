@@ -405,7 +405,11 @@ fn conflict<'a>(
 }
 
 /// The division level an IRI names, or an error naming the place and file.
-fn place_level(subject: &str, iri: &str, path: &str) -> Result<PlaceLevel, LexiconError> {
+pub(crate) fn place_level(
+    subject: &str,
+    iri: &str,
+    path: &str,
+) -> Result<PlaceLevel, LexiconError> {
     PlaceLevel::ALL
         .iter()
         .copied()

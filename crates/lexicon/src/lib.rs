@@ -70,6 +70,12 @@ pub struct AgencyType {
     pub body_name: Option<String>,
     /// Bodies of this type are also service halls (政务服务中心).
     pub may_be_venue: bool,
+    /// The type is the people's government of the divisions of this level
+    /// (rk:governmentOfLevel).
+    pub government_of: Option<PlaceLevel>,
+    /// Endings of the names of zones that a body of this type runs
+    /// (rk:zoneNameSuffix: 开发区, 新区 …).
+    pub zone_name_suffixes: Vec<String>,
 }
 
 /// A body known by name (国家市场监督管理总局, 上海市高级人民法院 …).
@@ -320,19 +326,24 @@ impl Lexicon {
     }
 
     fn read_agencies(&mut self, index: &Index) -> Result<(), LexiconError> {
-        self.agency_types = index
-            .concepts_of(&rk("AgencyType"), "agency type")?
-            .into_iter()
-            .map(|concept| {
-                let name_suffix = index.literal(&concept.iri, &rk("nameSuffix"));
-                AgencyType {
-                    name_suffix,
-                    body_name: index.literal(&concept.iri, &rk("bodyName")),
-                    may_be_venue: index.flag(&concept.iri, &rk("mayBeVenue")),
-                    concept,
-                }
-            })
-            .collect();
+        let mut agency_types = Vec::new();
+        for concept in index.concepts_of(&rk("AgencyType"), "agency type")? {
+            let government_of = match index
+                .object_iri_with_file(&concept.iri, &rk("governmentOfLevel"))
+            {
+                Some((level, path)) => Some(gazetteer::place_level(&concept.iri, &level, path)?),
+                None => None,
+            };
+            agency_types.push(AgencyType {
+                name_suffix: index.literal(&concept.iri, &rk("nameSuffix")),
+                body_name: index.literal(&concept.iri, &rk("bodyName")),
+                may_be_venue: index.flag(&concept.iri, &rk("mayBeVenue")),
+                government_of,
+                zone_name_suffixes: index.literals(&concept.iri, &rk("zoneNameSuffix")),
+                concept,
+            });
+        }
+        self.agency_types = agency_types;
         let type_ids: HashMap<&str, AgencyTypeId> = with_ids(&self.agency_types, AgencyTypeId::at)
             .map(|(id, t)| (t.concept.iri.as_str(), id))
             .collect();
@@ -592,6 +603,20 @@ impl Lexicon {
 
     pub fn districts_with_ids(&self) -> impl Iterator<Item = (DistrictId, &District)> {
         with_ids(&self.districts, DistrictId::at)
+    }
+
+    /// The agency type of the people's government of a division of `level`.
+    pub fn government_type(&self, level: PlaceLevel) -> Option<AgencyTypeId> {
+        self.agency_types_with_ids()
+            .find(|(_, t)| t.government_of == Some(level))
+            .map(|(id, _)| id)
+    }
+
+    /// The agency types that run zones, with the endings of the zones' names.
+    pub fn zone_body_types(&self) -> impl Iterator<Item = (AgencyTypeId, &[String])> {
+        self.agency_types_with_ids()
+            .filter(|(_, t)| !t.zone_name_suffixes.is_empty())
+            .map(|(id, t)| (id, t.zone_name_suffixes.as_slice()))
     }
 
     pub fn agency_types_with_ids(&self) -> impl Iterator<Item = (AgencyTypeId, &AgencyType)> {
