@@ -23,6 +23,12 @@ fn stages(c: &mut Criterion) {
     c.bench_function("lexicon (ontology/*.ttl)", |b| {
         b.iter(|| Lexicon::load_dir(black_box(&root.join("ontology"))).expect("loads"))
     });
+    c.bench_function("lexicon: parse ontology/*.ttl", |b| {
+        b.iter(|| Ontology::load_dir(black_box(&root.join("ontology"))).expect("loads"))
+    });
+    c.bench_function("lexicon: read the parsed ontology", |b| {
+        b.iter(|| Lexicon::from_ontology(black_box(&ontology)).expect("reads"))
+    });
     c.bench_function("corpus (segment the seed)", |b| {
         b.iter(|| corpus::parse_collection(SEED, black_box(&bytes)).expect("segments"))
     });
