@@ -931,7 +931,12 @@ fn held_out_scores(
             source: key.source.clone(),
             cases: vec![case.clone()],
         };
-        let (scores, _) = score_all(&one, &graph);
+        let (scores, misses) = score_all(&one, &graph);
+        if std::env::var_os("LOO_DEBUG").is_some() && !general.is_empty() {
+            for line in misses.lines.iter().filter(|l| l.contains("mechanism")) {
+                println!("  {line}");
+            }
+        }
         for (total, score) in held_out.iter_mut().zip(scores) {
             total.add(score);
         }

@@ -71,15 +71,23 @@ fn case_texts(store: &Path) -> BTreeMap<u64, String> {
     .collect()
 }
 
+/// The rank of an answer row: its `rank`, else the end of its case IRI
+/// (case:COLLECTION-RANK), as the saved questions give it.
+fn rank_of(row: &BTreeMap<String, String>) -> u64 {
+    row.get("rank")
+        .or_else(|| row.get("case"))
+        .and_then(|v| v.rsplit(['-', '/']).next())
+        .and_then(|r| r.parse().ok())
+        .unwrap_or_else(|| panic!("no rank in {row:?}"))
+}
+
 fn ranks(rows: &[BTreeMap<String, String>]) -> BTreeSet<u64> {
-    rows.iter()
-        .map(|r| r["rank"].parse().expect("rank"))
-        .collect()
+    rows.iter().map(rank_of).collect()
 }
 
 fn assert_sentences_in_text(rows: &[BTreeMap<String, String>], texts: &BTreeMap<u64, String>) {
     for row in rows {
-        let rank: u64 = row["rank"].parse().expect("rank");
+        let rank = rank_of(row);
         let sentence = row.get("sentence").expect("every row has its sentence");
         assert!(!sentence.is_empty());
         assert!(
@@ -166,4 +174,58 @@ fn outcomes_of_cases_using_the_penalty_exemption_list() {
         "precision {precision:.3}; not in the key: {unknown:?}"
     );
     assert_sentences_in_text(&rows, &case_texts(&store));
+}
+
+/// The seed built twice, as two collections (two copies under other names).
+fn build_two_collections(dir: &Path) -> std::path::PathBuf {
+    let inputs = dir.join("inputs");
+    std::fs::create_dir_all(&inputs).expect("inputs folder");
+    let seed = common::repo().join("seeds/shanghai-2023-district-cases.txt");
+    for name in ["first-copy.txt", "second-copy.txt"] {
+        std::fs::copy(&seed, inputs.join(name)).expect("copy of the seed");
+    }
+    let store = dir.join("store");
+    let output = run(&store, &["build", inputs.to_str().expect("utf-8")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    store
+}
+
+/// With two collections in one store, every rank exists twice: the saved
+/// questions must keep cases apart by their IRI, never merge two
+/// collections' case 1.
+#[test]
+fn saved_questions_keep_the_cases_of_two_collections_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let one = build_seed(&dir.path().join("one"));
+    let two = build_two_collections(&dir.path().join("two"));
+    for question in ["cases-by-mechanism", "court-cases", "family-members"] {
+        let single = json_rows(&one, &[question]);
+        let double = json_rows(&two, &[question]);
+        assert!(!single.is_empty(), "{question} answers on the seed");
+        assert_eq!(double.len(), 2 * single.len(), "{question}");
+        let cases: BTreeSet<&str> = double.iter().map(|r| r["case"].as_str()).collect();
+        let single_cases: BTreeSet<&str> = single.iter().map(|r| r["case"].as_str()).collect();
+        assert_eq!(cases.len(), 2 * single_cases.len(), "{question}");
+    }
+    // Each case shares all of its mechanisms with its twin in the other
+    // collection, and no case is paired with itself.
+    let pairs = json_rows(&two, &["shared-mechanisms"]);
+    let twin = |iri: &str| iri.replace("first-copy", "second-copy");
+    let used = json_rows(
+        &two,
+        &["SELECT ?case (COUNT(DISTINCT ?m) AS ?n) WHERE { ?case rk:usesMechanism ?m } GROUP BY ?case"],
+    );
+    let first: Vec<&BTreeMap<String, String>> = used
+        .iter()
+        .filter(|r| r["case"].contains("first-copy"))
+        .collect();
+    assert_eq!(first.len(), 20);
+    for case in first {
+        let row = pairs
+            .iter()
+            .find(|p| p["caseA"] == case["case"] && p["caseB"] == twin(&case["case"]))
+            .unwrap_or_else(|| panic!("{} is paired with its twin", case["case"]));
+        assert_eq!(row["shared"], case["n"], "{}", case["case"]);
+    }
+    assert!(pairs.iter().all(|p| p["caseA"] != p["caseB"]));
 }
