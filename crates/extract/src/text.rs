@@ -212,7 +212,9 @@ fn is_quote(c: char) -> bool {
 /// Label matches of `automaton` in `text` as if the text had no quotation
 /// marks, as (byte start, byte end, pattern) spans of `text` itself. A span
 /// that crosses a quotation mark takes in its partner, so that the written
-/// form stays balanced (“要素式”审判, not 要素式”审判).
+/// form stays balanced (“要素式”审判, not 要素式”审判); a match that would
+/// need more is dropped: it joins words the quotes keep apart (企业“服务+”
+/// is no 企业服务).
 pub(super) fn find_ignoring_quotes<'a>(
     automaton: &'a aho_corasick::AhoCorasick,
     text: &'a str,
@@ -234,12 +236,30 @@ pub(super) fn find_ignoring_quotes<'a>(
     }
     automaton
         .find_iter(&bare)
-        .map(|m| {
+        .filter_map(|m| {
             let (start, end) = (raw_of[m.start()], raw_of[m.end() - 1] + 1);
             let (start, end) = balance_quotes(text, start, end);
-            (start, end, m.pattern().as_usize())
+            is_balanced(&text[start..end]).then(|| (start, end, m.pattern().as_usize()))
         })
         .collect()
+}
+
+/// Does every quotation mark of `span` have its partner in it, in order?
+fn is_balanced(span: &str) -> bool {
+    QUOTE_PAIRS.iter().all(|&(open, close)| {
+        let mut depth = 0usize;
+        for c in span.chars() {
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                match depth.checked_sub(1) {
+                    Some(d) => depth = d,
+                    None => return false,
+                }
+            }
+        }
+        depth == 0
+    })
 }
 
 /// Widens `start..end` by one quotation mark on either side when the span
@@ -313,6 +333,9 @@ mod tests {
             .map(|(s, e, _)| &text[s..e])
             .collect();
         assert_eq!(spans, ["“要素式”审判", "告知承诺"]);
+        // Quotes that keep words apart are not crossed.
+        let apart = "要素式“审判+”试点";
+        assert!(find_ignoring_quotes(&automaton, apart).is_empty());
         let plain = "要素式审判";
         assert_eq!(
             find_ignoring_quotes(&automaton, plain),
