@@ -317,7 +317,10 @@ fn build(store_dir: &Path, inputs: &[PathBuf], ontology: Option<&Path>) -> Resul
         inputs.to_vec()
     };
     let ontology = resources::locate(Kind::Ontology, ontology);
-    Ok(pipeline::build(&inputs, &ontology, store_dir)?)
+    let bar = reformkg::progress::BuildBar::new();
+    let report = pipeline::build(&inputs, &ontology, store_dir, &bar);
+    bar.finish();
+    Ok(report?)
 }
 
 fn print_build_report(report: &BuildReport, store_dir: &Path) {

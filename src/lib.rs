@@ -25,6 +25,7 @@ pub use reformkg_store as store;
 pub use reformkg_vocab as vocab;
 
 pub mod pipeline;
+pub mod progress;
 pub mod repl;
 pub mod resources;
 pub mod saved;

@@ -5,11 +5,17 @@
 
 use crate::corpus::{self, Collection, CorpusError};
 use crate::extract::{CaseFacts, ExtractError, Extractor};
-use crate::graph::{add_collection, Graph};
+use crate::graph::{add_collection, ontology_quads, Graph};
+use crate::lexicon::PlaceId;
 use crate::lexicon::{Lexicon, LexiconError, Ontology};
 use crate::resources::{self, Source};
 use crate::store::{self, StoreError};
+use oxigraph::model::Quad;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
@@ -129,12 +135,37 @@ pub fn to_graph(lexicon: &Lexicon, ontology: &Ontology, extracted: &Extracted) -
     graph
 }
 
+/// What a build tells about its progress as it goes (a progress bar).
+pub trait BuildProgress: Sync {
+    /// The build will read this many documents.
+    fn start(&self, _documents: usize) {}
+    /// One more document has been read and extracted.
+    fn document(&self, _name: &str, _cases: usize) {}
+    /// The store has loaded this many quads so far.
+    fn loaded(&self, _quads: u64) {}
+}
+
+/// No progress shown.
+pub struct Quiet;
+
+impl BuildProgress for Quiet {}
+
 /// Builds the graph from `inputs` with the vocabulary from `ontology` (see
 /// [`crate::resources`]) and atomically replaces the store at `store_dir`.
+///
+/// The build streams: worker threads (one per core) read, extract and turn
+/// one document at a time into quads, while the store's bulk loader takes
+/// them in bounded batches, so memory does not grow with the corpus. The
+/// documents are handed on in input order (the first bad document is the
+/// one reported); the ontology's triples go last, once the places the
+/// documents refer to are known. Each collection's IRIs are its own; the
+/// nodes several share (concepts, places, bodies of a place) may come
+/// twice and are stored once.
 pub fn build(
     inputs: &[PathBuf],
     ontology: &Source,
     store_dir: &Path,
+    progress: &dyn BuildProgress,
 ) -> Result<BuildReport, BuildError> {
     let mut timings = Timings::default();
     let started = Instant::now();
@@ -144,24 +175,213 @@ pub fn build(
     timings.lexicon = started.elapsed();
 
     let files = input_files(inputs)?;
-    let extracted = extract_all(&lexicon, &files, &mut timings)?;
-
+    let extractor = Extractor::new(&lexicon)?;
+    progress.start(files.len());
+    let stage_times = StageTimes::default();
+    let mut state = StreamState::default();
     let started = Instant::now();
-    let graph = to_graph(&lexicon, &ontology, &extracted);
-    timings.graph = started.elapsed();
-
-    let started = Instant::now();
-    let quads = store::replace(store_dir, graph.quads())?;
+    let next = AtomicUsize::new(0);
+    let loaded = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(DOCUMENTS_IN_FLIGHT);
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        for _ in 0..workers.min(files.len()) {
+            let sender = sender.clone();
+            let (files, next, extractor, lexicon, times) =
+                (&files, &next, &extractor, &lexicon, &stage_times);
+            scope.spawn(move || loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(file) = files.get(index) else { break };
+                let document = read_document(file, extractor, lexicon, times);
+                if sender.send((index, document)).is_err() {
+                    break; // the load stopped
+                }
+            });
+        }
+        drop(sender);
+        let stream = QuadStream {
+            documents: receiver,
+            pending: BTreeMap::new(),
+            next_index: 0,
+            current: Vec::new().into_iter(),
+            state: &mut state,
+            ontology: &ontology,
+            lexicon: &lexicon,
+            progress,
+            loaded: Arc::new(AtomicU64::new(0)),
+            finished: false,
+        };
+        // The loader reports from its own threads; the stream passes the
+        // figure on as it hands out quads.
+        let counter = Arc::clone(&stream.loaded);
+        let options = store::LoadOptions {
+            on_progress: Some(Arc::new(move |n| counter.store(n, Ordering::Relaxed))),
+        };
+        store::replace_from(store_dir, stream, &options)
+    });
     timings.store = started.elapsed();
-
+    let quads = loaded.map_err(|e| match e {
+        store::UpdateError::Store(e) => BuildError::Store(e),
+        store::UpdateError::Apply(e) => e,
+    })?;
+    timings.corpus = stage_times.corpus.get();
+    timings.extract = stage_times.extract.get();
+    timings.graph = stage_times.graph.get();
     Ok(BuildReport {
-        collections: extracted
-            .collections
-            .iter()
-            .map(|c| (c.source_name.clone(), c.cases.len()))
-            .collect(),
-        cases: extracted.collections.iter().map(|c| c.cases.len()).sum(),
+        cases: state.collections.iter().map(|(_, n)| n).sum(),
+        collections: state.collections,
         quads,
         timings,
     })
+}
+
+/// How many documents' quads may wait for the loader at once: with one
+/// worker per core, enough to keep the loader fed, and the bound on memory.
+const DOCUMENTS_IN_FLIGHT: usize = 4;
+
+/// One document read, extracted and turned into quads by a worker.
+struct Document {
+    source_name: String,
+    slug: String,
+    cases: usize,
+    quads: Vec<Quad>,
+    places: Vec<PlaceId>,
+}
+
+/// Time spent in each stage, summed over the workers.
+#[derive(Default)]
+struct StageTimes {
+    corpus: StageTime,
+    extract: StageTime,
+    graph: StageTime,
+}
+
+#[derive(Default)]
+struct StageTime(AtomicU64);
+
+impl StageTime {
+    fn add(&self, since: Instant) {
+        let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.0.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> Duration {
+        Duration::from_nanos(self.0.load(Ordering::Relaxed))
+    }
+}
+
+fn read_document(
+    file: &Path,
+    extractor: &Extractor,
+    lexicon: &Lexicon,
+    times: &StageTimes,
+) -> Result<Document, BuildError> {
+    let started = Instant::now();
+    let collection = corpus::read_collection(file)?;
+    times.corpus.add(started);
+    let started = Instant::now();
+    let scope = extractor.collection_scope(&collection.title);
+    let facts: Vec<CaseFacts> = collection
+        .cases
+        .iter()
+        .map(|case| extractor.extract_in(case, scope))
+        .collect();
+    times.extract.add(started);
+    let started = Instant::now();
+    let mut graph = Graph::new();
+    add_collection(&mut graph, lexicon, &collection, &facts);
+    let places = graph.referred_places(lexicon);
+    times.graph.add(started);
+    Ok(Document {
+        source_name: collection.source_name,
+        slug: collection.slug,
+        cases: collection.cases.len(),
+        quads: graph.into_quads(),
+        places,
+    })
+}
+
+/// What the stream has seen, for the report.
+#[derive(Default)]
+struct StreamState {
+    collections: Vec<(String, usize)>,
+    slugs: HashSet<String>,
+    places: BTreeSet<PlaceId>,
+}
+
+/// The quads of every document, in input order, then the ontology's.
+struct QuadStream<'s> {
+    documents: Receiver<(usize, Result<Document, BuildError>)>,
+    /// Documents that arrived before an earlier one.
+    pending: BTreeMap<usize, Result<Document, BuildError>>,
+    next_index: usize,
+    current: std::vec::IntoIter<Quad>,
+    state: &'s mut StreamState,
+    ontology: &'s Ontology,
+    lexicon: &'s Lexicon,
+    progress: &'s dyn BuildProgress,
+    loaded: Arc<AtomicU64>,
+    finished: bool,
+}
+
+impl QuadStream<'_> {
+    /// The next document in input order, once it has arrived.
+    fn next_document(&mut self) -> Option<Result<Document, BuildError>> {
+        loop {
+            if let Some(document) = self.pending.remove(&self.next_index) {
+                self.next_index += 1;
+                return Some(document);
+            }
+            let (index, document) = self.documents.recv().ok()?;
+            self.pending.insert(index, document);
+        }
+    }
+
+    fn accept(&mut self, document: Document) -> Result<Vec<Quad>, BuildError> {
+        if !self.state.slugs.insert(document.slug.clone()) {
+            return Err(BuildError::DuplicateSlug(document.slug));
+        }
+        self.progress
+            .document(&document.source_name, document.cases);
+        self.state
+            .collections
+            .push((document.source_name, document.cases));
+        self.state.places.extend(document.places);
+        Ok(document.quads)
+    }
+}
+
+impl Iterator for QuadStream<'_> {
+    type Item = Result<Quad, BuildError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(quad) = self.current.next() {
+                return Some(Ok(quad));
+            }
+            if self.finished {
+                return None;
+            }
+            self.progress.loaded(self.loaded.load(Ordering::Relaxed));
+            match self.next_document() {
+                Some(Ok(document)) => match self.accept(document) {
+                    Ok(quads) => self.current = quads.into_iter(),
+                    Err(e) => {
+                        self.finished = true;
+                        return Some(Err(e));
+                    }
+                },
+                Some(Err(e)) => {
+                    self.finished = true;
+                    return Some(Err(e));
+                }
+                None => {
+                    self.finished = true;
+                    let places = std::mem::take(&mut self.state.places);
+                    self.current = ontology_quads(self.ontology, self.lexicon, places)
+                        .collect::<Vec<_>>()
+                        .into_iter();
+                }
+            }
+        }
+    }
 }

@@ -44,45 +44,27 @@ impl Graph {
     }
 
     /// Adds the ontology's triples (labels and `skos:broader` families for
-    /// queries). Of the gazetteer's three thousand places only those the
-    /// graph already refers to, their ancestors and the lexicon's own
-    /// districts go in: all of them would be twenty thousand triples in
-    /// every store. So call this after adding the collections.
+    /// queries), for the places this graph refers to ([`ontology_quads`]).
+    /// So call this after adding the collections.
     pub fn add_ontology(&mut self, ontology: &Ontology, lexicon: &Lexicon) {
+        let referred = self.referred_places(lexicon);
+        self.extend(ontology_quads(ontology, lexicon, referred));
+    }
+
+    /// The places of the gazetteer the graph's quads refer to.
+    pub fn referred_places(&self, lexicon: &Lexicon) -> Vec<PlaceId> {
         let gazetteer = lexicon.gazetteer();
-        let referred: Vec<PlaceId> = self
+        let mut places: Vec<PlaceId> = self
             .quads
             .iter()
             .filter_map(|q| match &q.object {
                 Term::NamedNode(n) => gazetteer.by_iri(n.as_str()),
                 _ => None,
             })
-            .chain(
-                lexicon
-                    .districts
-                    .iter()
-                    .filter_map(|d| gazetteer.by_iri(&d.concept.iri)),
-            )
             .collect();
-        let mut kept: HashSet<PlaceId> = HashSet::new();
-        for place in referred {
-            if kept.insert(place) {
-                kept.extend(gazetteer.ancestors(place));
-            }
-        }
-        let left_out = |subject: &NamedOrBlankNode| match subject {
-            NamedOrBlankNode::NamedNode(n) => gazetteer
-                .by_iri(n.as_str())
-                .is_some_and(|p| !kept.contains(&p)),
-            NamedOrBlankNode::BlankNode(_) => false,
-        };
-        self.extend(
-            ontology
-                .quads()
-                .iter()
-                .filter(|q| !left_out(&q.subject))
-                .cloned(),
-        );
+        places.sort_unstable();
+        places.dedup();
+        places
     }
 
     /// Adds quads read elsewhere.
@@ -123,6 +105,45 @@ impl Graph {
     pub fn into_quads(self) -> Vec<Quad> {
         self.quads
     }
+}
+
+/// The ontology's triples for a graph that refers to `referred` places. Of
+/// the gazetteer's three thousand places only those, their ancestors and
+/// the lexicon's own districts go in: all of them would be twenty thousand
+/// triples in every store.
+pub fn ontology_quads<'o>(
+    ontology: &'o Ontology,
+    lexicon: &'o Lexicon,
+    referred: impl IntoIterator<Item = PlaceId>,
+) -> impl Iterator<Item = Quad> + 'o {
+    let gazetteer = lexicon.gazetteer();
+    let curated = lexicon
+        .districts
+        .iter()
+        .filter_map(|d| gazetteer.by_iri(&d.concept.iri));
+    let mut kept: HashSet<PlaceId> = HashSet::new();
+    for place in referred.into_iter().chain(curated) {
+        if kept.insert(place) {
+            kept.extend(gazetteer.ancestors(place));
+        }
+    }
+    ontology
+        .quads()
+        .iter()
+        .filter(move |q| match &q.subject {
+            NamedOrBlankNode::NamedNode(n) => gazetteer
+                .by_iri(n.as_str())
+                .is_none_or(|p| kept.contains(&p)),
+            NamedOrBlankNode::BlankNode(_) => true,
+        })
+        .map(|q| {
+            Quad::new(
+                q.subject.clone(),
+                q.predicate.clone(),
+                q.object.clone(),
+                GraphName::DefaultGraph,
+            )
+        })
 }
 
 /// Mints the IRIs of one collection's resources.

@@ -243,22 +243,88 @@ fn pin(dir: &Path, version: Version) -> Result<Option<File>, StoreError> {
 /// Builds a new version holding exactly `quads` and publishes it.
 /// Returns the number of quads in the new store.
 pub fn replace(dir: &Path, quads: &[Quad]) -> Result<usize, StoreError> {
+    replace_from(
+        dir,
+        quads.iter().cloned().map(Ok::<_, std::convert::Infallible>),
+        &LoadOptions::default(),
+    )
+    .map_err(|e| match e {
+        UpdateError::Store(e) => e,
+        UpdateError::Apply(never) => match never {},
+    })
+}
+
+/// How the bulk loader of [`replace_from`] works.
+#[derive(Default)]
+pub struct LoadOptions {
+    /// Called from time to time with the number of quads loaded so far.
+    pub on_progress: Option<Arc<dyn Fn(u64) + Send + Sync>>,
+}
+
+/// The bulk loader's memory target (MB, all threads together): each thread
+/// sorts batches of about a thousand quads per MB, so a build's peak memory
+/// stays near this however many quads it loads.
+const BULK_LOAD_MEMORY_MB: usize = 256;
+
+/// Writes a new version of the store from a stream of quads and publishes
+/// it atomically; returns how many quads the new version holds (the stream
+/// may repeat a quad: it is stored once).
+///
+/// The stream is consumed as it comes, through Oxigraph's bulk loader in
+/// bounded batches, so the caller can produce it while it is loaded and
+/// memory does not grow with its length. When the stream yields an error
+/// (`UpdateError::Apply`) or loading fails, the scratch copy is dropped and
+/// the live version keeps answering.
+pub fn replace_from<E: std::error::Error + 'static>(
+    dir: &Path,
+    quads: impl Iterator<Item = Result<Quad, E>>,
+    options: &LoadOptions,
+) -> Result<usize, UpdateError<E>> {
     claim(dir)?;
     let lock = WriteLock::acquire(dir, Duration::ZERO)?;
     let scratch = lock.scratch()?;
-    let loaded = (|| {
-        let store = Store::open(&scratch.path).map_err(|e| write_error(&scratch.path, e))?;
-        let mut loader = store.bulk_loader();
-        loader
-            .load_quads(quads.iter().cloned())
-            .map_err(|e| write_error(&scratch.path, e))?;
-        loader.commit().map_err(|e| write_error(&scratch.path, e))?;
-        store.flush().map_err(|e| write_error(&scratch.path, e))?;
-        store.len().map_err(|e| write_error(&scratch.path, e))
-    })();
-    let count = loaded?;
+    let count = load(&scratch.path, quads, options)?;
     lock.publish(scratch)?;
     Ok(count)
+}
+
+/// A failure while loading: the source's or the storage's.
+enum LoadFailure<E> {
+    Source(E),
+    Storage(StorageError),
+}
+
+impl<E> From<StorageError> for LoadFailure<E> {
+    fn from(e: StorageError) -> Self {
+        LoadFailure::Storage(e)
+    }
+}
+
+fn load<E: std::error::Error + 'static>(
+    path: &Path,
+    quads: impl Iterator<Item = Result<Quad, E>>,
+    options: &LoadOptions,
+) -> Result<usize, UpdateError<E>> {
+    let store = Store::open(path).map_err(|e| write_error(path, e))?;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let mut loader = store
+        .bulk_loader()
+        .with_num_threads(threads)
+        .with_max_memory_size_in_megabytes(BULK_LOAD_MEMORY_MB);
+    if let Some(progress) = options.on_progress.clone() {
+        loader = loader.on_progress(move |n| progress(n));
+    }
+    loader
+        .load_ok_quads::<LoadFailure<E>, LoadFailure<E>>(
+            quads.map(|q| q.map_err(LoadFailure::Source)),
+        )
+        .map_err(|failure| match failure {
+            LoadFailure::Source(e) => UpdateError::Apply(e),
+            LoadFailure::Storage(e) => write_error(path, e).into(),
+        })?;
+    loader.commit().map_err(|e| write_error(path, e))?;
+    store.flush().map_err(|e| write_error(path, e))?;
+    Ok(store.len().map_err(|e| write_error(path, e))?)
 }
 
 /// Applies `apply` to a copy of the live version and publishes the result,
