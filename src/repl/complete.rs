@@ -8,8 +8,9 @@ use oxigraph::model::Term;
 use oxigraph::store::Store;
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::{Context, Helper, Highlighter, Hinter, Validator};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
-use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// SPARQL 1.1 keywords and built-in functions (grammar words, not vocabulary).
 const KEYWORDS: &[&str] = &[
@@ -182,8 +183,14 @@ impl Vocabulary {
     }
 }
 
-/// A read of the store's vocabulary in progress.
-type PendingRead = JoinHandle<Result<Vocabulary, QueryError>>;
+/// A read of the store's vocabulary in progress: its result arrives here.
+type PendingRead = Receiver<Result<Vocabulary, QueryError>>;
+
+/// How long a Tab waits for a read in progress before it completes with
+/// what it has (keywords, prefixes, commands and any earlier vocabulary):
+/// on a small store the read is done by then, on a large one Tab stays
+/// responsive and the vocabulary arrives for a later Tab.
+const TAB_WAITS_FOR_READ: Duration = Duration::from_millis(100);
 
 /// The vocabulary, read on a background thread so that the prompt comes
 /// without waiting for it; an update can have it read again.
@@ -205,22 +212,31 @@ impl From<Vocabulary> for SharedVocabulary {
 impl SharedVocabulary {
     /// Starts reading the store's vocabulary on a background thread.
     pub fn refresh_in_background(&self, snapshot: crate::store::Snapshot) {
-        let handle = std::thread::spawn(move || Vocabulary::load(snapshot.store()));
-        *self.pending.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // The REPL may have moved on; nobody waiting is fine.
+            let _ = sender.send(Vocabulary::load(snapshot.store()));
+        });
+        *self.pending.lock().unwrap_or_else(PoisonError::into_inner) = Some(receiver);
     }
 
-    /// The vocabulary, waiting for a read in progress (a Tab pressed in
-    /// the first moments waits a fraction of a second). A failed read
-    /// keeps the old one: completion is a convenience.
+    /// The vocabulary, waiting briefly for a read in progress. A failed
+    /// read keeps the old one: completion is a convenience.
     fn read(&self) -> RwLockReadGuard<'_, Vocabulary> {
-        let pending = self
-            .pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(Ok(Ok(vocabulary))) = pending.map(JoinHandle::join) {
-            *self.current.write().unwrap_or_else(PoisonError::into_inner) = vocabulary;
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(receiver) = pending.as_ref() {
+            match receiver.recv_timeout(TAB_WAITS_FOR_READ) {
+                Ok(read) => {
+                    *pending = None;
+                    if let Ok(vocabulary) = read {
+                        *self.current.write().unwrap_or_else(PoisonError::into_inner) = vocabulary;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => *pending = None,
+            }
         }
+        drop(pending);
         self.current.read().unwrap_or_else(PoisonError::into_inner)
     }
 }

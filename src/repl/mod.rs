@@ -235,15 +235,13 @@ fn editor(
 }
 
 fn print_banner(session: &Session, store_dir: &Path) {
-    let statements = session
-        .store()
-        .len()
-        .map(|n| format!(" · {n} statements"))
-        .unwrap_or_default();
+    // No statement count: counting reads every row, seconds on a large
+    // store before the first prompt (`stats` counts on request).
     println!(
-        "reformkg {} · {}{statements}",
+        "reformkg {} · {} ({})",
         env!("CARGO_PKG_VERSION"),
-        store_dir.display()
+        store_dir.display(),
+        session.snapshot().version()
     );
     println!(
         "End a statement with ; or a blank line. .help lists commands; Tab completes; Ctrl-D quits."

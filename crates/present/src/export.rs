@@ -1,12 +1,14 @@
 //! Export stage: the whole store in a standard RDF format, for Protégé,
 //! GraphDB, Jena, rdflib, Virtuoso and friends.
 //!
-//! Output is deterministic (quads sorted) so that exports diff well in git,
-//! and Turtle/TriG declare only the prefixes they use.
+//! Output is deterministic (quads sorted by their N-Quads form, with an
+//! external merge sort) so that exports diff well in git, and Turtle/TriG
+//! declare only the prefixes they use.
 
-use crate::format::used_prefixes;
-use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, Quad, Triple};
+use crate::format::PrefixUsage;
+use crate::sorted::SortedRuns;
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::model::{GraphName, Quad};
 use oxigraph::store::{StorageError, Store};
 use reformkg_store::sparql::Prefixes;
 use std::io::Write;
@@ -74,40 +76,78 @@ pub enum ExportError {
     Write(#[from] std::io::Error),
     #[error("invalid prefix {0}")]
     Prefix(String),
+    #[error("cannot sort the export in temporary files: {0}")]
+    Spill(std::io::Error),
+    #[error("cannot read back the statement {0}")]
+    Reparse(String),
 }
 
 /// Writes the store in `format`; returns the number of statements written.
+///
+/// The statements come sorted by their N-Quads form, so two exports of the
+/// same graph are the same bytes on any machine and diff well in git. They
+/// are sorted without holding the store in memory: runs of at most
+/// [`RUN_BYTES`] are sorted and spilled to temporary files, then merged.
 pub fn export(
     store: &Store,
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
-    let mut quads: Vec<Quad> = store.iter().collect::<Result<_, _>>()?;
-    if !format.holds_datasets() {
-        quads.retain(|q| q.graph_name == GraphName::DefaultGraph);
+    let prefixes = Prefixes::default();
+    let mut usage = PrefixUsage::new(&prefixes);
+    let mut runs = SortedRuns::new(RUN_BYTES);
+    for quad in store.iter() {
+        let quad = quad?;
+        if !format.holds_datasets() && quad.graph_name != GraphName::DefaultGraph {
+            continue;
+        }
+        usage.mark_triple(quad.as_ref().into());
+        runs.push(quad.to_string()).map_err(ExportError::Spill)?;
     }
-    // Sort by the N-Quads form: stable across builds and machines.
-    let mut keyed: Vec<(String, Quad)> = quads.into_iter().map(|q| (q.to_string(), q)).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    let quads: Vec<Quad> = keyed.into_iter().map(|(_, q)| q).collect();
-
-    let mut serializer = RdfSerializer::from_format(format.rdf_format());
-    if matches!(
-        format,
-        ExportFormat::Turtle | ExportFormat::Trig | ExportFormat::Rdfxml | ExportFormat::Jsonld
-    ) {
-        let prefixes = Prefixes::default();
-        let triples: Vec<Triple> = quads.iter().map(|q| Triple::from(q.clone())).collect();
-        for (prefix, namespace) in used_prefixes(triples.iter(), &prefixes) {
-            serializer = serializer
-                .with_prefix(prefix, namespace)
-                .map_err(|_| ExportError::Prefix(prefix.to_owned()))?;
+    let used = usage.used();
+    let lines = runs.into_sorted().map_err(ExportError::Spill)?;
+    match format {
+        // An N-Quads (or N-Triples) statement is its sort key and " .".
+        ExportFormat::Nquads | ExportFormat::Ntriples => {
+            let mut count = 0;
+            for line in lines {
+                out.write_all(line.map_err(ExportError::Spill)?.as_bytes())?;
+                out.write_all(b" .\n")?;
+                count += 1;
+            }
+            Ok(count)
+        }
+        _ => {
+            let mut serializer = RdfSerializer::from_format(format.rdf_format());
+            for (prefix, namespace) in used {
+                serializer = serializer
+                    .with_prefix(prefix, namespace)
+                    .map_err(|_| ExportError::Prefix(prefix.to_owned()))?;
+            }
+            let mut writer = serializer.for_writer(out);
+            let mut count = 0;
+            for line in lines {
+                writer.serialize_quad(&parse_statement(&line.map_err(ExportError::Spill)?)?)?;
+                count += 1;
+            }
+            writer.finish()?;
+            Ok(count)
         }
     }
-    let mut writer = serializer.for_writer(out);
-    for quad in &quads {
-        writer.serialize_quad(quad)?;
-    }
-    writer.finish()?;
-    Ok(quads.len())
+}
+
+/// How much N-Quads text an export sorts in memory before it spills a run
+/// to a temporary file: the bound on its memory, whatever the store's size.
+pub const RUN_BYTES: usize = 64 << 20;
+
+/// Reads back one statement in N-Quads form (as the store wrote it).
+fn parse_statement(line: &str) -> Result<Quad, ExportError> {
+    let mut text = String::with_capacity(line.len() + 3);
+    text.push_str(line);
+    text.push_str(" .\n");
+    RdfParser::from_format(RdfFormat::NQuads)
+        .for_slice(text.as_bytes())
+        .next()
+        .ok_or_else(|| ExportError::Reparse(line.to_owned()))?
+        .map_err(|_| ExportError::Reparse(line.to_owned()))
 }

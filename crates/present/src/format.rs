@@ -5,7 +5,7 @@
 
 use crate::table::{render_table, TableOptions};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{Term, Triple};
+use oxigraph::model::Triple;
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryResults};
 use reformkg_store::sparql::{Answer, Prefixes, QueryError};
@@ -174,29 +174,52 @@ pub fn used_prefixes<'a, 'p>(
     triples: impl Iterator<Item = &'a Triple>,
     prefixes: &'p Prefixes,
 ) -> Vec<(&'p str, &'p str)> {
-    let entries: Vec<(&str, &str)> = prefixes.iter().collect();
-    let mut used = vec![false; entries.len()];
-    let mut mark = |iri: &str| {
-        for (i, (_, ns)) in entries.iter().enumerate() {
-            if iri.starts_with(ns) {
-                used[i] = true;
-            }
-        }
-    };
+    let mut usage = PrefixUsage::new(prefixes);
     for t in triples {
-        if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = &t.subject {
-            mark(n.as_str());
+        usage.mark_triple(t.as_ref());
+    }
+    usage.used()
+}
+
+/// Which of a set of prefixes the statements seen so far use, for writers
+/// that see their statements one at a time.
+pub struct PrefixUsage<'p> {
+    entries: Vec<(&'p str, &'p str)>,
+    used: Vec<bool>,
+}
+
+impl<'p> PrefixUsage<'p> {
+    pub fn new(prefixes: &'p Prefixes) -> Self {
+        let entries: Vec<(&str, &str)> = prefixes.iter().collect();
+        let used = vec![false; entries.len()];
+        Self { entries, used }
+    }
+
+    fn mark(&mut self, iri: &str) {
+        for (used, (_, ns)) in self.used.iter_mut().zip(&self.entries) {
+            *used |= iri.starts_with(ns);
         }
-        mark(t.predicate.as_str());
-        match &t.object {
-            Term::NamedNode(n) => mark(n.as_str()),
-            Term::Literal(l) => mark(l.datatype().as_str()),
+    }
+
+    /// Notes the IRIs of a triple (and the datatype of its literal).
+    pub fn mark_triple(&mut self, t: oxigraph::model::TripleRef<'_>) {
+        if let oxigraph::model::NamedOrBlankNodeRef::NamedNode(n) = t.subject {
+            self.mark(n.as_str());
+        }
+        self.mark(t.predicate.as_str());
+        match t.object {
+            oxigraph::model::TermRef::NamedNode(n) => self.mark(n.as_str()),
+            oxigraph::model::TermRef::Literal(l) => self.mark(l.datatype().as_str()),
             _ => {}
         }
     }
-    entries
-        .into_iter()
-        .zip(used)
-        .filter_map(|(entry, used)| used.then_some(entry))
-        .collect()
+
+    /// The prefixes used, in the order of the set.
+    pub fn used(self) -> Vec<(&'p str, &'p str)> {
+        self.entries
+            .into_iter()
+            .zip(self.used)
+            .filter_map(|(entry, used)| used.then_some(entry))
+            .collect()
+    }
 }

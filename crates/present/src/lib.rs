@@ -9,6 +9,7 @@
 pub mod export;
 pub mod format;
 pub mod labels;
+pub mod sorted;
 pub mod table;
 
 #[cfg(test)]
