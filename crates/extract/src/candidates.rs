@@ -31,6 +31,16 @@ pub const MIN_STEM: usize = 2;
 /// The fewest Chinese characters of a quoted candidate: two-character
 /// quotes are mostly catchwords (“闭环”, “资本”).
 pub const MIN_NAME: usize = 3;
+/// The fewest Chinese characters of a quoted name that counts for being in
+/// its case's title alone: a three-character quote there is mostly a figure
+/// of speech (“高速路”, “软环境”), and counts only when shaped like a name
+/// (a candidate suffix, or a mechanism head after it).
+pub const MIN_TITLE_NAME: usize = 4;
+
+/// How many Chinese characters a name has.
+pub fn han_count(name: &str) -> usize {
+    name.chars().filter(|c| is_han(*c)).count()
+}
 
 static QUOTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"“([^“”\n]{2,16})”").expect("static regex"));
@@ -63,6 +73,9 @@ pub struct Candidates<'l> {
     known_matcher: Option<AhoCorasick>,
     /// Candidate suffixes, longest first.
     suffixes: Vec<&'l String>,
+    /// Every name of a place the lexicon knows (districts, cities, the
+    /// gazetteer's divisions).
+    places: BTreeSet<&'l str>,
 }
 
 impl<'l> Candidates<'l> {
@@ -83,11 +96,21 @@ impl<'l> Candidates<'l> {
             .filter(|s| !s.is_empty())
             .collect();
         suffixes.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let places = lexicon
+            .districts
+            .iter()
+            .map(|d| &d.concept)
+            .chain(lexicon.cities.iter())
+            .flat_map(|c| c.labels_zh.iter().map(String::as_str))
+            .chain(lexicon.gazetteer().names().map(|(name, _)| name))
+            .filter(|name| !name.is_empty())
+            .collect();
         Self {
             lexicon,
             known: known_labels(lexicon),
             known_matcher,
             suffixes,
+            places,
         }
     }
 
@@ -151,7 +174,9 @@ impl<'l> Candidates<'l> {
             && !ends_with_word(name, self.lexicon.context(ContextRole::FalseSuffix))
     }
 
-    /// Is the name only generic words before its suffix (工作机制, 常态化机制)?
+    /// Is the name only generic words before its suffix (工作机制, 常态化机制),
+    /// after the name of a place (奉贤模式, 嘉定区服务模式: what a place is
+    /// known for, not the name of an instrument)?
     pub fn is_generic(&self, name: &str) -> bool {
         let generic = self.lexicon.context(ContextRole::GenericName);
         let mut rest = self
@@ -161,6 +186,15 @@ impl<'l> Candidates<'l> {
             .map(|s| &name[..name.len() - s.len()])
             .min_by_key(|stem| stem.len())
             .unwrap_or(name);
+        if let Some(place) = rest
+            .char_indices()
+            .map(|(i, _)| &rest[..i])
+            .chain(std::iter::once(rest))
+            .filter(|prefix| self.places.contains(*prefix))
+            .max_by_key(|prefix| prefix.len())
+        {
+            rest = &rest[place.len()..];
+        }
         while let Some(word) = generic
             .iter()
             .filter(|w| !w.is_empty() && rest.starts_with(w.as_str()))
@@ -248,7 +282,7 @@ impl Spans {
 /// Chinese characters (at least [`MIN_NAME`]), Latin letters, digits and
 /// plus signs.
 fn is_name_like(term: &str) -> bool {
-    let han = term.chars().filter(|c| is_han(*c)).count();
+    let han = han_count(term);
     han >= MIN_NAME
         && term
             .chars()

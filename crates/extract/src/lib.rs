@@ -369,7 +369,8 @@ impl<'l> Extractor<'l> {
     }
 
     /// The candidate mechanisms of a case, names the lexicon does not know:
-    /// a quoted name in the case's title (a title names its practice), or
+    /// a quoted name in the case's title (a title names its practice; of at
+    /// least [`candidates::MIN_TITLE_NAME`] characters), or
     /// in the body when it is shaped like an instrument's name (ends in a
     /// candidate suffix, or a mechanism head follows it: “三贷联动”机制); or a
     /// suffix phrase that recurs in the case. Never only generic words, and
@@ -381,7 +382,9 @@ impl<'l> Extractor<'l> {
             let quoted = match occurrence.found {
                 candidates::Found::Quoted { before_head } => {
                     before_head
-                        || case.title.contains(occurrence.name.as_str())
+                        || (case.title.contains(occurrence.name.as_str())
+                            && candidates::han_count(&occurrence.name)
+                                >= candidates::MIN_TITLE_NAME)
                         || finder.ends_like_mechanism(&occurrence.name)
                 }
                 candidates::Found::Phrase => false,
