@@ -25,14 +25,20 @@ use std::hash::{BuildHasher, RandomState};
 /// duplicates.
 ///
 /// Duplicates are found through a map from quad hashes to positions rather
-/// than a set of quads, so each quad is held once: on large corpora that is
-/// about a quarter of a build's peak memory.
+/// than a set of quads, so each quad is held once; quads whose hashes
+/// collide are chained through `next`, so that no quad costs an allocation
+/// of its own beyond its terms.
 #[derive(Debug, Default)]
 pub struct Graph {
     quads: Vec<Quad>,
-    positions: HashMap<u64, Vec<usize>>,
+    /// The first quad with a given hash.
+    first: HashMap<u64, usize>,
+    /// For each quad, the next one with the same hash ([`NO_NEXT`]: none).
+    next: Vec<usize>,
     hasher: RandomState,
 }
+
+const NO_NEXT: usize = usize::MAX;
 
 impl Graph {
     pub fn new() -> Self {
@@ -80,14 +86,27 @@ impl Graph {
     }
 
     fn insert(&mut self, quad: Quad) {
-        let positions = self
-            .positions
-            .entry(self.hasher.hash_one(&quad))
-            .or_default();
-        if positions.iter().all(|&i| self.quads[i] != quad) {
-            positions.push(self.quads.len());
+        let position = self.quads.len();
+        let hash = self.hasher.hash_one(&quad);
+        let Some(&first) = self.first.get(&hash) else {
+            self.first.insert(hash, position);
             self.quads.push(quad);
+            self.next.push(NO_NEXT);
+            return;
+        };
+        let mut at = first;
+        loop {
+            if self.quads[at] == quad {
+                return;
+            }
+            if self.next[at] == NO_NEXT {
+                break;
+            }
+            at = self.next[at];
         }
+        self.next[at] = position;
+        self.quads.push(quad);
+        self.next.push(NO_NEXT);
     }
 
     pub fn len(&self) -> usize {

@@ -264,7 +264,7 @@ pub struct LoadOptions {
 /// The bulk loader's memory target (MB, all threads together): each thread
 /// sorts batches of about a thousand quads per MB, so a build's peak memory
 /// stays near this however many quads it loads.
-const BULK_LOAD_MEMORY_MB: usize = 256;
+const BULK_LOAD_MEMORY_MB: usize = 512;
 
 /// Writes a new version of the store from a stream of quads and publishes
 /// it atomically; returns how many quads the new version holds (the stream

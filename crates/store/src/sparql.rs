@@ -243,6 +243,33 @@ pub fn run_with(
     }
 }
 
+/// Runs a parsed query to its end and returns Oxigraph's evaluation plan
+/// with the rows and time of each step, as JSON: what to read when a
+/// question is slow (which join runs first, which step reads the most).
+pub fn explain(
+    store: &Store,
+    prepared: oxigraph::sparql::PreparedSparqlQuery,
+) -> Result<String, QueryError> {
+    let (results, explanation) = prepared.on_store(store).compute_statistics().explain();
+    // The statistics are filled in as the answer is read.
+    match results? {
+        QueryResults::Solutions(solutions) => {
+            for solution in solutions {
+                solution?;
+            }
+        }
+        QueryResults::Graph(triples) => {
+            for triple in triples {
+                triple?;
+            }
+        }
+        QueryResults::Boolean(_) => {}
+    }
+    let mut json = Vec::new();
+    explanation.write_in_json(&mut json)?;
+    Ok(String::from_utf8_lossy(&json).into_owned())
+}
+
 /// The rows of a SELECT with the default prefixes (no rows for another
 /// kind of query): the one "run a SELECT, get rows" helper.
 pub fn select_rows(store: &Store, sparql: &str) -> Result<Vec<Vec<Option<Term>>>, QueryError> {
