@@ -64,6 +64,10 @@ pub enum Command {
         /// json and xml stream every row (0: no limit).
         #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ROWS)]
         max_rows: usize,
+        /// Instead of the answer, print Oxigraph's plan for the query with the rows and
+        /// time of each step (JSON): where a slow question spends its time.
+        #[arg(long, conflicts_with = "format")]
+        explain: bool,
     },
     /// Interactive SPARQL shell (builds the store from seeds/ first if there is none).
     Repl {
@@ -186,6 +190,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             queries,
             timeout,
             max_rows,
+            explain,
         } => {
             let saved =
                 saved::SavedQueries::new(resources::locate(Kind::Queries, queries.as_deref()));
@@ -194,7 +199,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 timeout: (timeout > 0).then(|| Duration::from_secs(timeout)),
                 max_rows: (max_rows > 0).then_some(max_rows),
             };
-            run_query(&cli.store, text, format, limits)
+            if explain {
+                explain_query(&cli.store, text, limits.timeout)
+            } else {
+                run_query(&cli.store, text, format, limits)
+            }
         }
         Command::Repl {
             queries,
@@ -396,6 +405,25 @@ fn run_query(
                 let snapshot = store::open(&store_dir)?;
                 let width = terminal_width(&std::io::stdout());
                 answer_query(&snapshot, prepared, format, &worker_token, limits, width)
+            }
+        }
+    })??;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a query to its end and prints Oxigraph's plan with its statistics.
+fn explain_query(store_dir: &Path, text: String, timeout: Option<Duration>) -> Result<ExitCode> {
+    let token = CancellationToken::new();
+    let worker_token = token.clone();
+    let store_dir = store_dir.to_path_buf();
+    with_deadline(timeout, token, move || {
+        match sparql::parse(&text, &Prefixes::default(), Some(worker_token))? {
+            Statement::Update(_) => bail!("--explain is for queries; this is an update"),
+            Statement::Query(prepared) => {
+                let snapshot = store::open(&store_dir)?;
+                let plan = sparql::explain(snapshot.store(), prepared)?;
+                write_stdout(&format!("{plan}\n"))?;
+                Ok(())
             }
         }
     })??;
