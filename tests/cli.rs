@@ -216,6 +216,47 @@ fn saved_queries_run_by_name_and_from_a_file() {
     }
 }
 
+/// `--explain` gives Oxigraph's plan with what each step read: the
+/// patterns of the query appear in it, with the rows they produced.
+#[test]
+fn explain_shows_the_plan_with_rows_per_step() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = build_seed(dir.path());
+    let output = run(&store, &["query", "--explain", "cases-by-mechanism"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let text = plan.to_string();
+    assert!(text.contains("usesMechanism"), "{text}");
+    let mut rows = Vec::new();
+    let mut stack = vec![&plan];
+    while let Some(node) = stack.pop() {
+        if let Some(n) = node
+            .get("number of results")
+            .and_then(serde_json::Value::as_u64)
+        {
+            rows.push(n);
+        }
+        if let Some(children) = node.get("children").and_then(serde_json::Value::as_array) {
+            stack.extend(children);
+        }
+        if let Some(inner) = node.get("plan") {
+            stack.push(inner);
+        }
+    }
+    let answer = count(
+        &store,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c rk:usesMechanism ?m . ?m skos:prefLabel \"告知承诺\"@zh }",
+    );
+    assert!(answer > 0);
+    assert!(rows.iter().any(|&n| n > 0), "no step counted rows: {text}");
+    let update = run(
+        &store,
+        &["query", "--explain", "INSERT DATA { case:x rk:rank 1 }"],
+    );
+    assert!(!update.status.success());
+    assert!(stderr(&update).contains("--explain is for queries"));
+}
+
 #[test]
 fn result_formats_come_out_as_asked() {
     let dir = tempfile::tempdir().expect("tempdir");
