@@ -332,9 +332,18 @@ fn build(store_dir: &Path, inputs: &[PathBuf], ontology: Option<&Path>) -> Resul
     Ok(report?)
 }
 
+/// How many collections a build report lists one by one; a larger corpus
+/// gets the first ones and a count, not thousands of lines.
+const COLLECTIONS_LISTED: usize = 20;
+
 fn print_build_report(report: &BuildReport, store_dir: &Path) {
-    for (name, cases) in &report.collections {
+    for (name, cases) in report.collections.iter().take(COLLECTIONS_LISTED) {
         eprintln!("  {name}: {cases} cases");
+    }
+    if let Some(more) = report.collections.len().checked_sub(COLLECTIONS_LISTED) {
+        if more > 0 {
+            eprintln!("  … and {more} more collections");
+        }
     }
     let t = &report.timings;
     eprintln!(

@@ -8,7 +8,7 @@ use oxigraph::model::Term;
 use oxigraph::store::Store;
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::{Context, Helper, Highlighter, Hinter, Validator};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
@@ -140,8 +140,10 @@ pub struct Vocabulary {
     labels: Vec<(String, String)>,
 }
 
-const TERMS: &str = "SELECT DISTINCT ?t WHERE {
-  { ?s a ?t } UNION { ?s ?t ?o } UNION { ?t skos:prefLabel ?l } UNION {
+/// The declared classes and properties and the labelled concepts: read
+/// through indexes, in milliseconds whatever the size of the store.
+const DECLARED_TERMS: &str = "SELECT DISTINCT ?t WHERE {
+  { ?t skos:prefLabel ?l } UNION {
     ?t a ?kind
     VALUES ?kind { owl:Class rdfs:Class rdf:Property owl:ObjectProperty owl:DatatypeProperty
                    owl:AnnotationProperty }
@@ -149,8 +151,17 @@ const TERMS: &str = "SELECT DISTINCT ?t WHERE {
   FILTER(isIRI(?t))
 }";
 
+/// Every class and property in use, declared or not: a scan of the whole
+/// store (seconds at 10,000 cases), so it is read after the declared ones.
+const USED_TERMS: &str = "SELECT DISTINCT ?t WHERE {
+  { ?s a ?t } UNION { ?s ?t ?o }
+  FILTER(isIRI(?t))
+}";
+
+/// Concepts' labels (what people type a concept by). Not `rdfs:label`:
+/// every case and outcome has one, and they grow with the corpus.
 const LABELS: &str = "SELECT ?t ?l WHERE {
-  ?t skos:prefLabel|skos:altLabel|rdfs:label ?l FILTER(isIRI(?t))
+  ?t skos:prefLabel|skos:altLabel ?l FILTER(isIRI(?t))
 }";
 
 impl Vocabulary {
@@ -158,19 +169,12 @@ impl Vocabulary {
         Self { terms, labels }
     }
 
-    /// Reads the store's classes, properties, concepts and labels.
+    /// Reads the store's declared classes and properties, its concepts and
+    /// their labels: the quick part of the vocabulary.
     pub fn load(store: &Store) -> Result<Self, QueryError> {
-        let rows = |sparql: &str| -> Result<Vec<Vec<String>>, QueryError> {
-            Ok(sparql::select_rows(store, sparql)?
-                .into_iter()
-                .map(|row| row.into_iter().map(term_text).collect())
-                .collect())
-        };
-        let terms = rows(TERMS)?
-            .into_iter()
-            .filter_map(|mut r| r.pop())
-            .collect();
-        let mut labels: Vec<(String, String)> = rows(LABELS)?
+        let mut terms = column(store, DECLARED_TERMS)?;
+        terms.sort();
+        let mut labels: Vec<(String, String)> = rows(store, LABELS)?
             .into_iter()
             .filter_map(|r| match r.as_slice() {
                 [iri, label] if !label.is_ascii() => Some((label.clone(), iri.clone())),
@@ -181,16 +185,30 @@ impl Vocabulary {
         labels.dedup();
         Ok(Self { terms, labels })
     }
+
+    /// This vocabulary and every class and property the store uses (a scan
+    /// of the whole store).
+    pub fn with_used_terms(mut self, store: &Store) -> Result<Self, QueryError> {
+        self.terms.extend(column(store, USED_TERMS)?);
+        self.terms.sort();
+        self.terms.dedup();
+        Ok(self)
+    }
 }
 
-/// A read of the store's vocabulary in progress: its result arrives here.
-type PendingRead = Receiver<Result<Vocabulary, QueryError>>;
+/// A read of the store's vocabulary in progress: its results arrive
+/// through `receiver`, the quick part first, then the whole.
+#[derive(Debug)]
+struct PendingRead {
+    receiver: Receiver<Result<Vocabulary, QueryError>>,
+    /// Whether a part has arrived (a Tab then no longer waits).
+    arrived: bool,
+}
 
-/// How long a Tab waits for a read in progress before it completes with
-/// what it has (keywords, prefixes, commands and any earlier vocabulary):
-/// on a small store the read is done by then, on a large one Tab stays
-/// responsive and the vocabulary arrives for a later Tab.
-const TAB_WAITS_FOR_READ: Duration = Duration::from_millis(100);
+/// How long a Tab waits for the first part of a read in progress before it
+/// completes with what it has (keywords, prefixes, commands and any earlier
+/// vocabulary).
+const TAB_WAITS_FOR_READ: Duration = Duration::from_millis(150);
 
 /// The vocabulary, read on a background thread so that the prompt comes
 /// without waiting for it; an update can have it read again.
@@ -210,35 +228,80 @@ impl From<Vocabulary> for SharedVocabulary {
 }
 
 impl SharedVocabulary {
-    /// Starts reading the store's vocabulary on a background thread.
+    /// Starts reading the store's vocabulary on a background thread: the
+    /// declared terms and concepts first (milliseconds), then every term in
+    /// use (a scan of the store).
     pub fn refresh_in_background(&self, snapshot: crate::store::Snapshot) {
         let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
+            let store = snapshot.store();
             // The REPL may have moved on; nobody waiting is fine.
-            let _ = sender.send(Vocabulary::load(snapshot.store()));
-        });
-        *self.pending.lock().unwrap_or_else(PoisonError::into_inner) = Some(receiver);
-    }
-
-    /// The vocabulary, waiting briefly for a read in progress. A failed
-    /// read keeps the old one: completion is a convenience.
-    fn read(&self) -> RwLockReadGuard<'_, Vocabulary> {
-        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(receiver) = pending.as_ref() {
-            match receiver.recv_timeout(TAB_WAITS_FOR_READ) {
-                Ok(read) => {
-                    *pending = None;
-                    if let Ok(vocabulary) = read {
-                        *self.current.write().unwrap_or_else(PoisonError::into_inner) = vocabulary;
+            match Vocabulary::load(store) {
+                Ok(quick) => {
+                    if sender.send(Ok(quick.clone())).is_ok() {
+                        let _ = sender.send(quick.with_used_terms(store));
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => *pending = None,
+                Err(e) => {
+                    let _ = sender.send(Err(e));
+                }
+            }
+        });
+        *self.pending.lock().unwrap_or_else(PoisonError::into_inner) = Some(PendingRead {
+            receiver,
+            arrived: false,
+        });
+    }
+
+    /// The newest vocabulary read, waiting briefly for the first part of a
+    /// read in progress. A failed read keeps the old one: completion is a
+    /// convenience.
+    fn read(&self) -> RwLockReadGuard<'_, Vocabulary> {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(read) = pending.as_mut() {
+            loop {
+                let next = if read.arrived {
+                    read.receiver.try_recv().map_err(|e| match e {
+                        TryRecvError::Empty => RecvTimeoutError::Timeout,
+                        TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+                    })
+                } else {
+                    read.receiver.recv_timeout(TAB_WAITS_FOR_READ)
+                };
+                if next.is_ok() {
+                    read.arrived = true;
+                }
+                match next {
+                    Ok(Ok(vocabulary)) => {
+                        *self.current.write().unwrap_or_else(PoisonError::into_inner) = vocabulary;
+                    }
+                    Ok(Err(_)) => {}
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        *pending = None;
+                        break;
+                    }
+                }
             }
         }
         drop(pending);
         self.current.read().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+fn rows(store: &Store, sparql: &str) -> Result<Vec<Vec<String>>, QueryError> {
+    Ok(sparql::select_rows(store, sparql)?
+        .into_iter()
+        .map(|row| row.into_iter().map(term_text).collect())
+        .collect())
+}
+
+/// The first column of a SELECT.
+fn column(store: &Store, sparql: &str) -> Result<Vec<String>, QueryError> {
+    Ok(rows(store, sparql)?
+        .into_iter()
+        .filter_map(|mut r| r.pop())
+        .collect())
 }
 
 fn term_text(term: Option<Term>) -> String {
