@@ -51,20 +51,14 @@ impl ExportFormat {
     /// Guesses the format from a file name's extension.
     pub fn from_path(path: &std::path::Path) -> Option<Self> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        [
-            ExportFormat::Turtle,
-            ExportFormat::Trig,
-            ExportFormat::Ntriples,
-            ExportFormat::Nquads,
-            ExportFormat::Rdfxml,
-            ExportFormat::Jsonld,
-        ]
-        .into_iter()
-        .find(|f| {
-            f.extension() == ext
-                || (ext == "rdf" && *f == ExportFormat::Rdfxml)
-                || (ext == "json" && *f == ExportFormat::Jsonld)
-        })
+        <ExportFormat as clap::ValueEnum>::value_variants()
+            .iter()
+            .copied()
+            .find(|f| {
+                f.extension() == ext
+                    || (ext == "rdf" && *f == ExportFormat::Rdfxml)
+                    || (ext == "json" && *f == ExportFormat::Jsonld)
+            })
     }
 }
 
@@ -210,14 +204,7 @@ mod tests {
             .filter_map(Result::ok)
             .filter(|q| q.graph_name.is_default_graph())
             .collect();
-        for format in [
-            ExportFormat::Turtle,
-            ExportFormat::Trig,
-            ExportFormat::Ntriples,
-            ExportFormat::Nquads,
-            ExportFormat::Rdfxml,
-            ExportFormat::Jsonld,
-        ] {
+        for &format in <ExportFormat as clap::ValueEnum>::value_variants() {
             let bytes = exported(&store, format);
             let mut read: Dataset = RdfParser::from_format(format.rdf_format())
                 .for_slice(&bytes)
