@@ -199,11 +199,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 timeout: (timeout > 0).then(|| Duration::from_secs(timeout)),
                 max_rows: (max_rows > 0).then_some(max_rows),
             };
-            if explain {
-                explain_query(&cli.store, text, limits.timeout)
+            let show = if explain {
+                Show::Plan
             } else {
-                run_query(&cli.store, text, format, limits)
-            }
+                Show::Answer(format)
+            };
+            run_query(&cli.store, text, show, limits)
         }
         Command::Repl {
             queries,
@@ -395,12 +396,15 @@ pub struct TimedOut {
     pub abandoned: bool,
 }
 
-fn run_query(
-    store_dir: &Path,
-    text: String,
-    format: OutputFormat,
-    limits: QueryLimits,
-) -> Result<ExitCode> {
+/// What a one-shot query prints: its answer, or Oxigraph's plan for it
+/// with the statistics of each step (`--explain`).
+#[derive(Clone, Copy)]
+enum Show {
+    Answer(OutputFormat),
+    Plan,
+}
+
+fn run_query(store_dir: &Path, text: String, show: Show, limits: QueryLimits) -> Result<ExitCode> {
     let token = CancellationToken::new();
     let worker_token = token.clone();
     let store_dir = store_dir.to_path_buf();
@@ -408,31 +412,23 @@ fn run_query(
     // under the time limit.
     with_deadline(limits.timeout, token, move || {
         let prefixes = Prefixes::default();
-        match sparql::parse(&text, &prefixes, Some(worker_token.clone()))? {
-            Statement::Update(update) => apply_update(&store_dir, update),
-            Statement::Query(prepared) => {
+        match (
+            sparql::parse(&text, &prefixes, Some(worker_token.clone()))?,
+            show,
+        ) {
+            (Statement::Update(_), Show::Plan) => {
+                bail!("--explain is for queries; this is an update")
+            }
+            (Statement::Update(update), Show::Answer(_)) => apply_update(&store_dir, update),
+            (Statement::Query(prepared), Show::Plan) => {
+                let snapshot = store::open(&store_dir)?;
+                let plan = sparql::explain(snapshot.store(), prepared)?;
+                Ok(write_stdout(&format!("{plan}\n"))?)
+            }
+            (Statement::Query(prepared), Show::Answer(format)) => {
                 let snapshot = store::open(&store_dir)?;
                 let width = terminal_width(&std::io::stdout());
                 answer_query(&snapshot, prepared, format, &worker_token, limits, width)
-            }
-        }
-    })??;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Runs a query to its end and prints Oxigraph's plan with its statistics.
-fn explain_query(store_dir: &Path, text: String, timeout: Option<Duration>) -> Result<ExitCode> {
-    let token = CancellationToken::new();
-    let worker_token = token.clone();
-    let store_dir = store_dir.to_path_buf();
-    with_deadline(timeout, token, move || {
-        match sparql::parse(&text, &Prefixes::default(), Some(worker_token))? {
-            Statement::Update(_) => bail!("--explain is for queries; this is an update"),
-            Statement::Query(prepared) => {
-                let snapshot = store::open(&store_dir)?;
-                let plan = sparql::explain(snapshot.store(), prepared)?;
-                write_stdout(&format!("{plan}\n"))?;
-                Ok(())
             }
         }
     })??;

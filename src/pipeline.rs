@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::Receiver;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
@@ -145,11 +145,6 @@ pub trait BuildProgress: Sync {
     fn loaded(&self, _quads: u64) {}
 }
 
-/// No progress shown.
-pub struct Quiet;
-
-impl BuildProgress for Quiet {}
-
 /// Builds the graph from `inputs` with the vocabulary from `ontology` (see
 /// [`crate::resources`]) and atomically replaces the store at `store_dir`.
 ///
@@ -181,16 +176,20 @@ pub fn build(
     let mut state = StreamState::default();
     let started = Instant::now();
     let next = AtomicUsize::new(0);
+    let window = Window::default();
     let loaded = std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(DOCUMENTS_IN_FLIGHT);
         let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         for _ in 0..workers.min(files.len()) {
             let sender = sender.clone();
-            let (files, next, extractor, lexicon, times) =
-                (&files, &next, &extractor, &lexicon, &stage_times);
+            let (files, next, extractor, lexicon, times, window) =
+                (&files, &next, &extractor, &lexicon, &stage_times, &window);
             scope.spawn(move || loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 let Some(file) = files.get(index) else { break };
+                if !window.wait_for(index) {
+                    break; // the load stopped
+                }
                 let document = read_document(file, extractor, lexicon, times);
                 if sender.send((index, document)).is_err() {
                     break; // the load stopped
@@ -202,6 +201,7 @@ pub fn build(
             documents: receiver,
             pending: BTreeMap::new(),
             next_index: 0,
+            window: &window,
             current: Vec::new().into_iter(),
             state: &mut state,
             ontology: &ontology,
@@ -237,6 +237,43 @@ pub fn build(
 /// How many documents' quads may wait for the loader at once: with one
 /// worker per core, enough to keep the loader fed, and the bound on memory.
 const DOCUMENTS_IN_FLIGHT: usize = 4;
+
+/// Keeps the workers less than [`DOCUMENTS_IN_FLIGHT`] documents ahead of
+/// the one the loader waits for: documents are handed on in input order,
+/// so those finished early wait, and without this a slow document would
+/// let all the others pile up behind it.
+#[derive(Default)]
+struct Window {
+    /// The index of the next document the loader takes, and whether the
+    /// load has stopped.
+    state: Mutex<(usize, bool)>,
+    moved: Condvar,
+}
+
+impl Window {
+    /// Waits until document `index` may be read; false when the load has
+    /// stopped.
+    fn wait_for(&self, index: usize) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while !state.1 && index >= state.0 + DOCUMENTS_IN_FLIGHT {
+            state = self
+                .moved
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        !state.1
+    }
+
+    fn advance_to(&self, next: usize) {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).0 = next;
+        self.moved.notify_all();
+    }
+
+    fn stop(&self) {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).1 = true;
+        self.moved.notify_all();
+    }
+}
 
 /// One document read, extracted and turned into quads by a worker.
 struct Document {
@@ -314,6 +351,7 @@ struct QuadStream<'s> {
     /// Documents that arrived before an earlier one.
     pending: BTreeMap<usize, Result<Document, BuildError>>,
     next_index: usize,
+    window: &'s Window,
     current: std::vec::IntoIter<Quad>,
     state: &'s mut StreamState,
     ontology: &'s Ontology,
@@ -329,6 +367,7 @@ impl QuadStream<'_> {
         loop {
             if let Some(document) = self.pending.remove(&self.next_index) {
                 self.next_index += 1;
+                self.window.advance_to(self.next_index);
                 return Some(document);
             }
             let (index, document) = self.documents.recv().ok()?;
@@ -347,6 +386,13 @@ impl QuadStream<'_> {
             .push((document.source_name, document.cases));
         self.state.places.extend(document.places);
         Ok(document.quads)
+    }
+}
+
+impl Drop for QuadStream<'_> {
+    /// Workers waiting for their turn give up: nobody will take their work.
+    fn drop(&mut self) {
+        self.window.stop();
     }
 }
 
