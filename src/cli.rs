@@ -141,6 +141,36 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "zh")]
         lang: reformkg::diagram::Lang,
     },
+    /// Serve the store: a SPARQL 1.1 Protocol endpoint at /sparql and a web explorer at /.
+    ///
+    /// There is no authentication. The server listens on loopback unless --bind says
+    /// otherwise; to offer it to others, put it behind a reverse proxy that authenticates.
+    /// Rebuilding the store while it runs is safe: requests in flight finish on the old
+    /// version, the next ones read the new one.
+    Serve {
+        /// The address to listen on (port 0: any free port, printed at start).
+        #[arg(long, default_value = reformkg::serve::DEFAULT_BIND)]
+        bind: std::net::SocketAddr,
+        /// Accept SPARQL Update (every update publishes a new store version); without it
+        /// updates get 403.
+        #[arg(long)]
+        writable: bool,
+        /// Stop a query after this many seconds (it gets 503).
+        #[arg(long, value_name = "SECS", default_value_t = reformkg::serve::DEFAULT_TIMEOUT.as_secs_f64())]
+        timeout: f64,
+        /// Allow pages on other origins to call the endpoint (Access-Control-Allow-Origin: *).
+        #[arg(long)]
+        cors: bool,
+        /// The largest request body, in bytes (suffix K, M or G).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1M")]
+        max_body: u64,
+        /// Requests handled at once (default: two a core).
+        #[arg(long, value_name = "N")]
+        workers: Option<usize>,
+        /// The folder of saved queries offered as examples (as for `query`).
+        #[arg(long)]
+        queries: Option<PathBuf>,
+    },
 }
 
 /// What `reformkg lexicon` does.
@@ -268,6 +298,38 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             write_stdout(&doctor(&cli.store, ontology.as_deref(), queries.as_deref()))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve {
+            bind,
+            writable,
+            timeout,
+            cors,
+            max_body,
+            workers,
+            queries,
+        } => {
+            let saved =
+                saved::SavedQueries::new(resources::locate(Kind::Queries, queries.as_deref()));
+            let mut options = reformkg::serve::Options::new(cli.store.clone(), bind);
+            options.writable = writable;
+            options.timeout = Duration::try_from_secs_f64(timeout)
+                .ok()
+                .filter(|t| !t.is_zero())
+                .context("--timeout must be a positive number of seconds")?;
+            options.cors = cors;
+            options.max_body = usize::try_from(max_body).unwrap_or(usize::MAX);
+            if let Some(n) = workers {
+                options.workers = n.max(1);
+            }
+            options.examples = examples(&saved);
+            let server = reformkg::serve::Server::start(options)?;
+            eprintln!(
+                "reformkg serve: http://{addr}/ (SPARQL endpoint http://{addr}/sparql){}; Ctrl-C stops",
+                if writable { ", writable" } else { ", read-only" },
+                addr = server.addr()
+            );
+            server.wait();
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Similar { case, limit, lang } => {
             let store = store::open(&cli.store)?;
             let text = reformkg::diagram::similar(&store, &case, lang, limit)?;
@@ -358,6 +420,21 @@ fn print_build_report(report: &BuildReport, store_dir: &Path) {
         ms(t.graph),
         ms(t.store),
     );
+}
+
+/// The saved queries as the query page's examples.
+fn examples(saved: &saved::SavedQueries) -> Vec<reformkg::serve::Example> {
+    saved
+        .list()
+        .into_iter()
+        .filter_map(|q| {
+            Some(reformkg::serve::Example {
+                text: saved.text(&q.name).ok()?,
+                name: q.name,
+                description: q.description,
+            })
+        })
+        .collect()
 }
 
 fn ms(d: std::time::Duration) -> f64 {

@@ -94,13 +94,27 @@ pub fn write_answer(
             fits: "SELECT/ASK",
             gives: answer.kind(),
         }),
-        (_, Answer::Boolean(value)) => {
-            let serializer = QueryResultsSerializer::from_format(results_format(format));
-            serializer.serialize_boolean_to_writer(&mut *out, *value)?;
+        (_, answer) => {
+            write_results(answer, results_format(format), out)?;
             end_line(format, out)
         }
-        (_, Answer::Solutions { variables, rows }) => {
-            let serializer = QueryResultsSerializer::from_format(results_format(format));
+    }
+}
+
+/// Writes a SELECT or ASK answer in a SPARQL results format (JSON, XML,
+/// CSV, TSV) through Oxigraph's serialiser. A graph or an update is a
+/// format mismatch.
+pub fn write_results(
+    answer: &Answer,
+    format: QueryResultsFormat,
+    out: &mut dyn Write,
+) -> Result<(), QueryError> {
+    let serializer = QueryResultsSerializer::from_format(format);
+    match answer {
+        Answer::Boolean(value) => {
+            serializer.serialize_boolean_to_writer(&mut *out, *value)?;
+        }
+        Answer::Solutions { variables, rows } => {
             let mut writer =
                 serializer.serialize_solutions_to_writer(&mut *out, variables.clone())?;
             for row in rows {
@@ -112,9 +126,16 @@ pub fn write_answer(
                 )?;
             }
             writer.finish()?;
-            end_line(format, out)
+        }
+        Answer::Graph(_) | Answer::Updated => {
+            return Err(QueryError::FormatMismatch {
+                format: format.name(),
+                fits: "SELECT/ASK",
+                gives: answer.kind(),
+            })
         }
     }
+    Ok(())
 }
 
 /// JSON and XML serialisers end without a newline; a terminal wants one.
@@ -146,7 +167,9 @@ fn results_format_name(format: OutputFormat) -> &'static str {
     }
 }
 
-fn write_triples(
+/// Writes triples in an RDF format through Oxigraph's serialiser; Turtle
+/// declares the prefixes the triples use.
+pub fn write_triples(
     triples: &[Triple],
     format: RdfFormat,
     prefixes: &Prefixes,
