@@ -324,7 +324,7 @@ mod tests {
             "gaozhi-chengnuo",
             "告知承诺",
             "%E5%85%8D罚",
-            "a b/c",
+            "a/b",
             "shanghai2023-5",
         ] {
             let iri = format!("{}{local}", id_ns("mechanism"));
