@@ -214,13 +214,27 @@ pub fn shared_mechanisms(g: &ReformGraph, labels: &Labels, options: &Options) ->
         }
     }
     // Graphviz's y grows upwards; ours downwards, as a page is read.
+    // In points, as `neato -n` reads them.
     let pos = |ix: NodeIndex| {
         let (x, y) = position[&ix];
-        attr(
-            "pos",
-            format!("{:.2},{:.2}!", x / POINTS_PER_INCH, -y / POINTS_PER_INCH),
-        )
+        attr("pos", format!("{x:.1},{:.1}", -y))
     };
+    // A box's frame: its item, less the gap kept around items.
+    let frame: BTreeMap<NodeIndex, String> = blocks
+        .iter()
+        .map(|&(i, group)| {
+            let (cx, cy) = centres[i];
+            let (w, h) = (items[i].width / 2.0, items[i].height / 2.0);
+            let bb = format!(
+                "{:.1},{:.1},{:.1},{:.1}",
+                cx - w,
+                -(cy + h),
+                cx + w,
+                -(cy - h)
+            );
+            (group.members[0], bb)
+        })
+        .collect();
 
     let mut stmts = vec![dot::edge_defaults(vec![attr("penwidth", "1.4")])];
     for group in &case_groups {
@@ -230,7 +244,9 @@ pub fn shared_mechanisms(g: &ReformGraph, labels: &Labels, options: &Options) ->
             .map(|&c| case_node(g, labels, c, &case_labels[&c], pos(c)))
             .collect();
         match &group.boxed {
-            Some((iri, label)) => stmts.push(case_cluster(iri, label, nodes)),
+            Some((iri, label)) => {
+                stmts.push(case_cluster(iri, label, &frame[&group.members[0]], nodes))
+            }
             None => stmts.extend(nodes),
         }
     }
@@ -256,8 +272,8 @@ pub fn shared_mechanisms(g: &ReformGraph, labels: &Labels, options: &Options) ->
     let graph_attrs = vec![
         attr_html("label", &legend(g, labels, &cases, &mechanism_groups)),
         attr("labelloc", "t"),
-        // Every node is pinned: `neato` draws the boxes and routes the
-        // lines around nodes, and moves nothing.
+        // Every node and box is placed: `neato -n` routes the lines
+        // around nodes, and moves nothing.
         attr("splines", "true"),
         // Nodes are drawn over the lines, so no line crosses a label.
         attr("outputorder", "edgesfirst"),
@@ -265,10 +281,9 @@ pub fn shared_mechanisms(g: &ReformGraph, labels: &Labels, options: &Options) ->
         attr("pad", "0.3"),
     ];
     let graph = dot::undirected("shared_mechanisms", graph_attrs, stmts);
-    Diagram::with_engine(graph, Engine::Neato, cases.len() + shown.len())
+    Diagram::with_engine(graph, Engine::Pinned, cases.len() + shown.len())
 }
 
-const POINTS_PER_INCH: f64 = 72.0;
 const CASE_FONT_SIZE: f64 = 14.0;
 const CLUSTER_FONT_SIZE: f64 = 15.0;
 /// Graphviz's space between a cluster's box and what it holds, in points.
@@ -347,8 +362,9 @@ fn one_line(g: &ReformGraph, labels: &Labels, case: NodeIndex) -> String {
 }
 
 /// A district's (or collection's) box; the subgraph is `cluster_` + IRI.
-fn case_cluster(iri: &str, label: &str, nodes: Vec<Stmt>) -> Stmt {
+fn case_cluster(iri: &str, label: &str, bb: &str, nodes: Vec<Stmt>) -> Stmt {
     let mut stmts = vec![dot::graph_attrs(vec![
+        attr("bb", bb),
         attr("label", label),
         attr("style", "rounded,filled"),
         attr("fillcolor", CLUSTER_FILL),

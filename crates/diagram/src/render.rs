@@ -17,6 +17,9 @@ pub const LARGE_GRAPH: usize = 400;
 pub enum Engine {
     Dot,
     Neato,
+    /// `neato -n`: every node at its `pos` (in points) and every cluster in
+    /// its `bb`, as given; Graphviz only routes the lines and draws.
+    Pinned,
     Fdp,
     Sfdp,
 }
@@ -25,7 +28,7 @@ impl Engine {
     pub fn name(self) -> &'static str {
         match self {
             Engine::Dot => "dot",
-            Engine::Neato => "neato",
+            Engine::Neato | Engine::Pinned => "neato",
             Engine::Fdp => "fdp",
             Engine::Sfdp => "sfdp",
         }
@@ -135,7 +138,7 @@ impl Diagram {
     /// bytes. Fails as [`Diagram::write`] does, except that with no Graphviz
     /// nothing is written.
     pub fn render(&self, format: &str) -> Result<Vec<u8>, DiagramError> {
-        let args = vec![format!("-T{format}"), format!("-K{}", self.engine.name())];
+        let args = self.engine_args(format);
         match run_graphviz_to_stdout(&args, &self.to_dot()) {
             Ok(bytes) => Ok(bytes),
             Err(GraphvizRun::Missing) => Err(DiagramError::GraphvizNotFound),
@@ -144,6 +147,14 @@ impl Diagram {
             }
             Err(GraphvizRun::Io(source)) => Err(io_error(Path::new("dot"), source)),
         }
+    }
+
+    fn engine_args(&self, format: &str) -> Vec<String> {
+        let mut args = vec![format!("-T{format}"), format!("-K{}", self.engine.name())];
+        if self.engine == Engine::Pinned {
+            args.push("-n".to_owned());
+        }
+        args
     }
 
     /// Writes the diagram to `path`: DOT for `.dot`/`.gv`, otherwise a
@@ -176,7 +187,7 @@ impl Diagram {
 
     fn render_to(&self, text: &str, format: &str, path: &Path) -> Result<Written, DiagramError> {
         let partial = partial_path(path);
-        let mut args = vec![format!("-T{format}"), format!("-K{}", self.engine.name())];
+        let mut args = self.engine_args(format);
         if format == "png" {
             // 96 dpi makes small Chinese characters blur; 144 keeps them crisp.
             args.push("-Gdpi=144".to_owned());
