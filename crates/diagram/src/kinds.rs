@@ -377,8 +377,3 @@ fn cluster_of(name: &str, label: &str, stmts: Vec<Stmt>) -> Stmt {
     all.extend(stmts);
     subgraph(&format!("cluster_{name}"), all)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-}

@@ -140,6 +140,9 @@ pub fn draw(store: &Store, kind: &Kind, options: &Options) -> Result<Diagram, Di
     }
 }
 
+/// The link a node opens, given its ID (an IRI for cases, mechanisms …).
+pub type NodeLink = dyn Fn(&str) -> Option<String>;
+
 /// Draws one diagram kind from a store and renders it to SVG bytes with
 /// Graphviz (for a web page). `href`, when given, gives each node whose ID
 /// is an IRI (cases, mechanisms, districts …) the link it should open.
@@ -147,7 +150,7 @@ pub fn svg(
     store: &Store,
     kind: &Kind,
     options: &Options,
-    href: Option<&dyn Fn(&str) -> Option<String>>,
+    href: Option<&NodeLink>,
 ) -> Result<Vec<u8>, DiagramError> {
     let mut diagram = draw(store, kind, options)?;
     if let Some(href) = href {
