@@ -91,7 +91,12 @@ pub enum Command {
     },
     /// Counts per class and the most used mechanisms.
     Stats,
-    /// Draw a diagram: shared-mechanisms, case-network, mechanism-network, case CASE, or --query FILE.rq.
+    /// Draw a diagram: shared-mechanisms, matrix, case-network, mechanism-network, case CASE, or
+    /// --query FILE.rq.
+    ///
+    /// With more than about 40 cases the graphs get crowded: `matrix` (cases × mechanisms, a
+    /// filled cell for each use) stays readable at any size; raise --min-cases to keep the
+    /// graphs to the mechanisms many cases share.
     Diagram {
         /// What to draw.
         #[arg(
@@ -195,7 +200,10 @@ pub enum LexiconAction {
 /// The diagram kinds of `reformkg diagram`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiagramKind {
+    /// Cases and the mechanisms they share, lines coloured by family.
     SharedMechanisms,
+    /// Cases (rows) × mechanisms (columns, by family); readable at any number of cases.
+    Matrix,
     CaseNetwork,
     MechanismNetwork,
     Case,
@@ -697,6 +705,7 @@ fn diagram_kind(
                 .with_context(|| format!("cannot read {}", file.display()))?,
         ),
         (Some(DiagramKind::SharedMechanisms), None) => Kind::SharedMechanisms,
+        (Some(DiagramKind::Matrix), None) => Kind::Matrix,
         (Some(DiagramKind::CaseNetwork), None) => Kind::CaseNetwork,
         (Some(DiagramKind::MechanismNetwork), None) => Kind::MechanismNetwork,
         (Some(DiagramKind::Case), None) => match case {

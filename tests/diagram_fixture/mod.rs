@@ -21,7 +21,8 @@ pub const DISTRICT: &str = "https://w3id.org/reformkg/id/district/";
 /// | t-4  | b        | m5         |
 /// | t-5  | c        | m5 m6      |
 ///
-/// m4 and district c have only a Chinese label, m6 has none.
+/// m4 and district c have only a Chinese label, m6 has none. m1–m3 are
+/// of family fa (甲族), m4 and m5 of fb (乙族); m6 has no family.
 pub const TURTLE: &str = r#"
 @prefix rk:         <https://w3id.org/reformkg/ontology#> .
 @prefix rdfs:       <http://www.w3.org/2000/01/rdf-schema#> .
@@ -54,11 +55,15 @@ district:a a rk:District ; skos:prefLabel "甲区"@zh , "District A"@en .
 district:b a rk:District ; skos:prefLabel "乙区"@zh , "District B"@en .
 district:c a rk:District ; skos:prefLabel "丙区"@zh .
 
-mechanism:m1 a rk:Mechanism ; skos:prefLabel "告知承诺"@zh , "Notification and commitment"@en .
-mechanism:m2 a rk:Mechanism ; skos:prefLabel "容缺受理"@zh , "Acceptance with deficiencies"@en .
-mechanism:m3 a rk:Mechanism ; skos:prefLabel "一网通办"@zh , "One network"@en .
-mechanism:m4 a rk:Mechanism ; skos:prefLabel "免罚清单"@zh .
-mechanism:m5 a rk:Mechanism ; skos:prefLabel "信易贷"@zh , "Credit-easy loans"@en .
+mechanism:fa a rk:Mechanism ; skos:topConceptOf <https://w3id.org/reformkg/id/scheme/t> ;
+    skos:prefLabel "甲族"@zh , "Family A"@en .
+mechanism:fb a rk:Mechanism ; skos:topConceptOf <https://w3id.org/reformkg/id/scheme/t> ;
+    skos:prefLabel "乙族"@zh , "Family B"@en .
+mechanism:m1 a rk:Mechanism ; skos:broader mechanism:fa ; skos:prefLabel "告知承诺"@zh , "Notification and commitment"@en .
+mechanism:m2 a rk:Mechanism ; skos:broader mechanism:fa ; skos:prefLabel "容缺受理"@zh , "Acceptance with deficiencies"@en .
+mechanism:m3 a rk:Mechanism ; skos:broader mechanism:fa ; skos:prefLabel "一网通办"@zh , "One network"@en .
+mechanism:m4 a rk:Mechanism ; skos:broader mechanism:fb ; skos:prefLabel "免罚清单"@zh .
+mechanism:m5 a rk:Mechanism ; skos:broader mechanism:fb ; skos:prefLabel "信易贷"@zh , "Credit-easy loans"@en .
 mechanism:m6 a rk:Mechanism .
 
 agencytype:court skos:prefLabel "法院"@zh , "Court"@en .

@@ -31,9 +31,60 @@ pub fn quoted(text: &str) -> Id {
     Id::Escaped(escaped)
 }
 
+/// The text of an ID as [`quoted`] wrote it (escapes undone); other IDs
+/// as they are.
+pub fn unquoted(id: &Id) -> String {
+    match id {
+        Id::Escaped(s) => {
+            let inner = s
+                .strip_prefix('"')
+                .and_then(|s| s.strip_suffix('"'))
+                .unwrap_or(s);
+            let mut out = String::with_capacity(inner.len());
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                match (c, c == '\\') {
+                    (_, true) => match chars.next() {
+                        Some('n') => out.push('\n'),
+                        Some(other) => out.push(other),
+                        None => out.push('\\'),
+                    },
+                    (c, false) => out.push(c),
+                }
+            }
+            out
+        }
+        Id::Html(s) | Id::Plain(s) | Id::Anonymous(s) => s.clone(),
+    }
+}
+
 /// `key="value"`.
 pub fn attr(key: &str, value: impl AsRef<str>) -> Attribute {
     Attribute(Id::Plain(key.to_owned()), quoted(value.as_ref()))
+}
+
+/// `key=<…>`: an HTML-like label, `html` being the markup between the
+/// outer angle brackets (escape text in it with [`html_text`]).
+pub fn attr_html(key: &str, html: &str) -> Attribute {
+    Attribute(Id::Plain(key.to_owned()), Id::Html(format!("<{html}>")))
+}
+
+/// Text for an HTML-like label: markup characters escaped, line breaks as
+/// `<br/>`.
+pub fn html_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("<br/>"),
+            '\r' => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 pub fn node(id: &str, attributes: Vec<Attribute>) -> Stmt {
@@ -252,6 +303,14 @@ mod tests {
     }
 
     #[test]
+    fn html_text_escapes_markup() {
+        assert_eq!(
+            html_text("a<b & \"c\"\nd"),
+            "a&lt;b &amp; &quot;c&quot;<br/>d"
+        );
+    }
+
+    #[test]
     fn printed_graph_parses_back() {
         let g = undirected(
             "g",
@@ -264,6 +323,10 @@ mod tests {
         let text = print(&g);
         let parsed = graphviz_rust::parse(&text).expect("printer output is valid DOT");
         assert_eq!(parsed, g);
+        assert_eq!(
+            unquoted(&quoted("告知\"承诺\"\\x\ny")),
+            "告知\"承诺\"\\x\ny"
+        );
     }
 
     #[test]

@@ -19,55 +19,23 @@ const TITLE_WIDTH: usize = 28;
 /// The ColorBrewer "Set3" palette, for communities and classes.
 pub(super) const PALETTE: &str = "set312";
 pub(super) const PALETTE_SIZE: usize = 12;
-const CASE_FILL: &str = "#fff4dc";
-const CASE_LINE: &str = "#c9932e";
-const CLUSTER_FILL: &str = "#f3f5f8";
-const CLUSTER_LINE: &str = "#9aa5b1";
+pub(crate) const CASE_FILL: &str = "#fff4dc";
+pub(crate) const CASE_LINE: &str = "#c9932e";
+pub(crate) const CLUSTER_FILL: &str = "#f3f5f8";
+pub(crate) const CLUSTER_LINE: &str = "#9aa5b1";
 const EDGE_COLOUR: &str = "#7d8fa399";
 
 /// `5. 以法治服务…`, wrapped.
-fn case_label(g: &ReformGraph, labels: &Labels, case: NodeIndex, width: usize) -> String {
+pub(crate) fn case_label(
+    g: &ReformGraph,
+    labels: &Labels,
+    case: NodeIndex,
+    width: usize,
+) -> String {
     let title = labels.get(g.iri(case));
     match g.resource(case).rank {
         Some(rank) => wrap(&format!("{rank}. {title}"), width),
         None => wrap(&title, width),
-    }
-}
-
-fn case_node(g: &ReformGraph, labels: &Labels, case: NodeIndex, width: usize) -> Stmt {
-    node(
-        g.iri(case),
-        vec![
-            attr("label", case_label(g, labels, case, width)),
-            attr("tooltip", labels.get(g.iri(case))),
-            attr("shape", "box"),
-            attr("style", "rounded,filled"),
-            attr("fillcolor", CASE_FILL),
-            attr("color", CASE_LINE),
-        ],
-    )
-}
-
-/// A district cluster; its subgraph name is `cluster_` + the district IRI.
-fn district_cluster(name: &str, label: &str, stmts: Vec<Stmt>) -> Stmt {
-    let mut all = vec![dot::graph_attrs(vec![
-        attr("label", label),
-        attr("style", "rounded,filled"),
-        attr("fillcolor", CLUSTER_FILL),
-        attr("color", CLUSTER_LINE),
-        attr("fontsize", "15"),
-        attr("labeljust", "l"),
-    ])];
-    all.extend(stmts);
-    subgraph(&format!("cluster_{name}"), all)
-}
-
-/// Shade 3–8 of the "blues9" scheme for a count between `lo` and `hi`.
-fn shade(n: usize, lo: usize, hi: usize) -> usize {
-    if hi <= lo {
-        6
-    } else {
-        3 + (n.saturating_sub(lo) * 5) / (hi - lo)
     }
 }
 
@@ -81,22 +49,8 @@ fn candidate_style(g: &ReformGraph, m: NodeIndex, attrs: &mut Vec<Attribute>) {
     }
 }
 
-fn mechanism_style(n: usize, lo: usize, hi: usize) -> Vec<Attribute> {
-    let s = shade(n, lo, hi);
-    let size = 12 + (n.saturating_sub(lo) * 8) / (hi - lo).max(1);
-    vec![
-        attr("shape", "ellipse"),
-        attr("style", "filled"),
-        attr("colorscheme", "blues9"),
-        attr("fillcolor", s.to_string()),
-        attr("color", "9"),
-        attr("fontcolor", if s >= 7 { "white" } else { "black" }),
-        attr("fontsize", size.to_string()),
-    ]
-}
-
 /// The collections the cases come from, as a diagram title.
-fn title(g: &ReformGraph, labels: &Labels, cases: &[NodeIndex]) -> String {
+pub(crate) fn title(g: &ReformGraph, labels: &Labels, cases: &[NodeIndex]) -> String {
     let collections: BTreeSet<String> = cases
         .iter()
         .flat_map(|&c| g.linked(c, Link::InCollection))
@@ -111,145 +65,6 @@ fn title_attrs(text: String) -> Vec<Attribute> {
         attr("labelloc", "t"),
         attr("fontsize", "22"),
     ]
-}
-
-/// Cases grouped by district, districts in the order of their first case.
-fn by_district(g: &ReformGraph, cases: &[NodeIndex]) -> Vec<(Option<NodeIndex>, Vec<NodeIndex>)> {
-    let mut groups: Vec<(Option<NodeIndex>, Vec<NodeIndex>)> = Vec::new();
-    for &case in cases {
-        let district = g.district_of(case);
-        match groups.iter_mut().find(|(d, _)| *d == district) {
-            Some((_, members)) => members.push(case),
-            None => groups.push((district, vec![case])),
-        }
-    }
-    groups
-}
-
-/// The headline diagram: cases in district clusters on the left, the
-/// mechanisms at least `min_cases` of them use on the right, shaded and
-/// sized by how many cases use them.
-pub fn shared_mechanisms(g: &ReformGraph, labels: &Labels, options: &Options) -> Diagram {
-    let min_cases = options.min_cases.max(1);
-    let shown: Vec<(NodeIndex, usize)> = analysis::mechanism_frequency(g)
-        .into_iter()
-        .filter(|&(_, n)| n >= min_cases)
-        .collect();
-    let shown_set: BTreeSet<NodeIndex> = shown.iter().map(|&(m, _)| m).collect();
-    let cases: Vec<NodeIndex> = g
-        .cases()
-        .into_iter()
-        .filter(|&c| g.mechanisms_of(c).iter().any(|m| shown_set.contains(m)))
-        .collect();
-    let lo = shown.iter().map(|&(_, n)| n).min().unwrap_or(min_cases);
-    let hi = shown.iter().map(|&(_, n)| n).max().unwrap_or(min_cases);
-
-    let mut stmts = vec![legend(labels, lo, hi)];
-    for (district, members) in by_district(g, &cases) {
-        let nodes = members
-            .iter()
-            .map(|&c| case_node(g, labels, c, TITLE_WIDTH))
-            .collect();
-        match district {
-            Some(d) => stmts.push(district_cluster(g.iri(d), &labels.get(g.iri(d)), nodes)),
-            None => stmts.extend(nodes),
-        }
-    }
-    for &(m, n) in &shown {
-        let mut attrs = vec![
-            attr(
-                "label",
-                wrap(&format!("{} ({n})", labels.get(g.iri(m))), 22),
-            ),
-            attr("tooltip", g.iri(m)),
-        ];
-        attrs.extend(mechanism_style(n, lo, hi));
-        candidate_style(g, m, &mut attrs);
-        stmts.push(node(g.iri(m), attrs));
-    }
-    for &case in &cases {
-        for m in g.mechanisms_of(case) {
-            if shown_set.contains(&m) {
-                stmts.push(edge(g.iri(case), g.iri(m), vec![]));
-            }
-        }
-    }
-    // fdp keeps the district clusters and pulls each mechanism towards the
-    // cases that use it; `dot` stacked 50 mechanisms in one tall column.
-    let mut graph_attrs = title_attrs(title(g, labels, &cases));
-    graph_attrs.extend([
-        attr("K", "0.9"),
-        attr("splines", "true"),
-        // Nodes are drawn over the edges, so no line crosses a label.
-        attr("outputorder", "edgesfirst"),
-        attr("overlap", "prism"),
-        attr("sep", "+6"),
-        attr("bgcolor", "white"),
-        attr("pad", "0.3"),
-    ]);
-    stmts.insert(
-        0,
-        dot::edge_defaults(vec![
-            attr("color", EDGE_COLOUR),
-            attr("penwidth", "1.1"),
-            attr("arrowhead", "none"),
-        ]),
-    );
-    let graph = dot::undirected("shared_mechanisms", graph_attrs, stmts);
-    Diagram::new(graph, Engine::Fdp, cases.len() + shown.len())
-}
-
-/// Legend: a district cluster holding a case, and one mechanism node per
-/// shade with the number of cases it stands for. Words come from the
-/// ontology's class labels.
-fn legend(labels: &Labels, lo: usize, hi: usize) -> Stmt {
-    let case_word = labels.term("Case");
-    let mut stmts = vec![
-        dot::graph_attrs(vec![
-            attr("label", ""),
-            attr("style", "rounded"),
-            attr("color", CLUSTER_LINE),
-            attr("margin", "10"),
-        ]),
-        district_cluster(
-            "legend:district",
-            &labels.term("District"),
-            vec![node(
-                "legend:case",
-                vec![
-                    attr("label", &case_word),
-                    attr("shape", "box"),
-                    attr("style", "rounded,filled"),
-                    attr("fillcolor", CASE_FILL),
-                    attr("color", CASE_LINE),
-                ],
-            )],
-        ),
-    ];
-    let mut mechanisms = vec![dot::graph_attrs(vec![
-        attr("label", labels.term("Mechanism")),
-        attr("style", "rounded"),
-        attr("color", CLUSTER_LINE),
-        attr("fontsize", "15"),
-    ])];
-    let mut seen_shades = BTreeSet::new();
-    for n in lo..=hi {
-        // One sample per shade: with many counts, several share a shade.
-        if !seen_shades.insert(shade(n, lo, hi)) {
-            continue;
-        }
-        // Pinned one under the other (fdp keeps pinned positions inside a
-        // cluster), so the samples read in order.
-        let row = seen_shades.len() as f64 - 1.0;
-        let mut attrs = vec![
-            attr("label", format!("{n} × {case_word}")),
-            attr("pos", format!("0,{:.2}!", -0.55 * row)),
-        ];
-        attrs.extend(mechanism_style(n, lo, hi));
-        mechanisms.push(node(&format!("legend:mechanism:{n}"), attrs));
-    }
-    stmts.push(subgraph("cluster_legend:mechanisms", mechanisms));
-    subgraph("cluster_legend", stmts)
 }
 
 /// A colour of the palette for a group number.
@@ -561,16 +376,4 @@ fn cluster_of(name: &str, label: &str, stmts: Vec<Stmt>) -> Stmt {
     ])];
     all.extend(stmts);
     subgraph(&format!("cluster_{name}"), all)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shades_spread_over_the_scheme() {
-        assert_eq!(shade(2, 2, 7), 3);
-        assert_eq!(shade(7, 2, 7), 8);
-        assert_eq!(shade(3, 3, 3), 6);
-    }
 }

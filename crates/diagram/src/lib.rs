@@ -14,9 +14,14 @@
 pub mod analysis;
 pub mod community;
 mod dot;
+mod families;
 mod generic;
+mod headline;
 mod kinds;
+mod matrix;
 pub mod model;
+pub mod order;
+pub mod placement;
 pub mod render;
 mod similar;
 
@@ -53,6 +58,8 @@ pub enum DiagramError {
         format: String,
         target: String,
     },
+    #[error("Graphviz is not installed (no `dot` on PATH): install it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz)")]
+    GraphvizNotFound,
     #[error("Graphviz `dot` failed ({status}): {stderr}")]
     GraphvizFailed { status: String, stderr: String },
     #[error("cannot write {path}: {source}")]
@@ -65,9 +72,12 @@ pub enum DiagramError {
 /// The diagram kinds of `reformkg diagram`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
-    /// Cases (clustered by district) and the mechanisms at least
-    /// `min_cases` of them use.
+    /// Cases (boxed by district) and the mechanisms at least `min_cases` of
+    /// them use, placed so their lines cross little, coloured by family.
     SharedMechanisms,
+    /// Cases (rows, grouped by district or collection) by the mechanisms
+    /// at least `min_cases` of them use (columns, grouped by family).
+    Matrix,
     /// Cases joined when they share at least `min_shared` mechanisms.
     CaseNetwork,
     /// Mechanisms joined by co-occurrence in cases, coloured by community.
@@ -107,7 +117,11 @@ pub fn draw(store: &Store, kind: &Kind, options: &Options) -> Result<Diagram, Di
     match kind {
         Kind::SharedMechanisms => {
             let graph = ReformGraph::load(store)?;
-            Ok(kinds::shared_mechanisms(&graph, &labels, options))
+            Ok(headline::shared_mechanisms(&graph, &labels, options))
+        }
+        Kind::Matrix => {
+            let graph = ReformGraph::load(store)?;
+            Ok(matrix::matrix(&graph, &labels, options))
         }
         Kind::CaseNetwork => {
             let graph = ReformGraph::load(store)?;
@@ -124,4 +138,23 @@ pub fn draw(store: &Store, kind: &Kind, options: &Options) -> Result<Diagram, Di
         }
         Kind::Query(sparql) => generic::from_query(store, sparql, &labels),
     }
+}
+
+/// The link a node opens, given its ID (an IRI for cases, mechanisms …).
+pub type NodeLink = dyn Fn(&str) -> Option<String>;
+
+/// Draws one diagram kind from a store and renders it to SVG bytes with
+/// Graphviz (for a web page). `href`, when given, gives each node whose ID
+/// is an IRI (cases, mechanisms, districts …) the link it should open.
+pub fn svg(
+    store: &Store,
+    kind: &Kind,
+    options: &Options,
+    href: Option<&NodeLink>,
+) -> Result<Vec<u8>, DiagramError> {
+    let mut diagram = draw(store, kind, options)?;
+    if let Some(href) = href {
+        diagram.link_nodes(href);
+    }
+    diagram.render("svg")
 }

@@ -27,6 +27,9 @@ pub struct Resource {
     pub rank: Option<i64>,
     /// A candidate mechanism (`rk:status rk:Candidate`): drawn dashed.
     pub candidate: bool,
+    /// A mechanism's family: the top concept of the mechanisms scheme it
+    /// falls under (`skos:broader*`); a family is its own family.
+    pub family: Option<String>,
 }
 
 /// An edge, always between a case and something the case links to.
@@ -45,6 +48,17 @@ const CASES: &str = "SELECT ?case ?rank ?district ?collection WHERE {
   OPTIONAL { ?case rk:inCollection ?collection FILTER(isIRI(?collection)) }
 }";
 
+// A family is a mechanism that is a top concept of its scheme; a mechanism
+// under two families gets the first by IRI (the rows are sorted).
+const FAMILIES: &str = "SELECT ?m ?family WHERE {
+  ?family a rk:Mechanism ; skos:topConceptOf ?scheme .
+  { SELECT DISTINCT ?m WHERE { ?case a rk:Case ; rk:usesMechanism ?m FILTER(isIRI(?m)) } }
+  ?m skos:broader* ?family .
+}";
+
+const ALL_FAMILIES: &str =
+    "SELECT DISTINCT ?family WHERE { ?family a rk:Mechanism ; skos:topConceptOf ?scheme }";
+
 const CANDIDATES: &str = "SELECT ?m WHERE { ?m rk:status rk:Candidate }";
 
 const USES: &str = "SELECT ?case ?mechanism WHERE {
@@ -61,6 +75,9 @@ const AGENCIES: &str = "SELECT ?case ?agency WHERE {
 pub struct ReformGraph {
     graph: UnGraph<Resource, Link>,
     by_iri: HashMap<String, NodeIndex>,
+    /// Every mechanism family of the store's vocabulary, by IRI (used or
+    /// not, so that a family keeps its colour whatever a diagram shows).
+    families: Vec<String>,
 }
 
 impl ReformGraph {
@@ -99,6 +116,18 @@ impl ReformGraph {
                 g.graph[ix].candidate = true;
             }
         }
+        for row in select(store, FAMILIES)? {
+            if let (Some(&ix), Some(family)) = (
+                iri_at(&row, 0).and_then(|m| g.by_iri.get(m)),
+                iri_at(&row, 1),
+            ) {
+                g.graph[ix].family.get_or_insert_with(|| family.to_owned());
+            }
+        }
+        g.families = select(store, ALL_FAMILIES)?
+            .iter()
+            .filter_map(|row| iri_at(row, 0).map(str::to_owned))
+            .collect();
         Ok(g)
     }
 
@@ -112,6 +141,7 @@ impl ReformGraph {
             kind,
             rank: None,
             candidate: false,
+            family: None,
         });
         self.by_iri.insert(iri.to_owned(), ix);
         ix
@@ -154,6 +184,16 @@ impl ReformGraph {
             .collect();
         nodes.sort_by(|&a, &b| self.order_key(a).cmp(&self.order_key(b)));
         nodes
+    }
+
+    /// Every mechanism family of the vocabulary, by IRI.
+    pub fn families(&self) -> &[String] {
+        &self.families
+    }
+
+    /// A mechanism's family, if the vocabulary gives it one.
+    pub fn family_of(&self, mechanism: NodeIndex) -> Option<&str> {
+        self.graph[mechanism].family.as_deref()
     }
 
     pub fn cases(&self) -> Vec<NodeIndex> {

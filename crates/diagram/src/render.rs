@@ -3,7 +3,7 @@
 
 use super::dot;
 use super::DiagramError;
-use graphviz_rust::dot_structures::Graph;
+use graphviz_rust::dot_structures::{Graph, Stmt};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -17,6 +17,9 @@ pub const LARGE_GRAPH: usize = 400;
 pub enum Engine {
     Dot,
     Neato,
+    /// `neato -n`: every node at its `pos` (in points) and every cluster in
+    /// its `bb`, as given; Graphviz only routes the lines and draws.
+    Pinned,
     Fdp,
     Sfdp,
 }
@@ -25,7 +28,7 @@ impl Engine {
     pub fn name(self) -> &'static str {
         match self {
             Engine::Dot => "dot",
-            Engine::Neato => "neato",
+            Engine::Neato | Engine::Pinned => "neato",
             Engine::Fdp => "fdp",
             Engine::Sfdp => "sfdp",
         }
@@ -87,6 +90,16 @@ impl Diagram {
         }
     }
 
+    /// Wraps a graph laid out by `engine` whatever its size: one whose
+    /// nodes are all pinned (`neato` only draws it), or a table (`dot`).
+    pub fn with_engine(graph: Graph, engine: Engine, nodes: usize) -> Self {
+        Diagram {
+            graph,
+            engine,
+            nodes,
+        }
+    }
+
     /// The DOT text. It names its layout engine, so `dot -Tsvg` on the
     /// file gives the same picture as `reformkg diagram`.
     pub fn to_dot(&self) -> String {
@@ -96,6 +109,52 @@ impl Diagram {
             self.engine.name(),
         )]));
         dot::print(&graph)
+    }
+
+    /// Sets the `URL` of every node for which `href` (given the node's ID,
+    /// an IRI for cases, mechanisms and the like) has one; in SVG the node
+    /// becomes a link. The matrix is one node and gets none.
+    pub fn link_nodes(&mut self, href: &dyn Fn(&str) -> Option<String>) {
+        fn walk(stmts: &mut [Stmt], href: &dyn Fn(&str) -> Option<String>) {
+            for stmt in stmts {
+                match stmt {
+                    Stmt::Node(node) => {
+                        let id = dot::unquoted(&node.id.0);
+                        if let Some(url) = href(&id) {
+                            node.attributes.push(dot::attr("URL", url));
+                        }
+                    }
+                    Stmt::Subgraph(sub) => walk(&mut sub.stmts, href),
+                    _ => {}
+                }
+            }
+        }
+        match &mut self.graph {
+            Graph::Graph { stmts, .. } | Graph::DiGraph { stmts, .. } => walk(stmts, href),
+        }
+    }
+
+    /// The picture in a Graphviz output format (`svg`, `png`, `pdf`), as
+    /// bytes. Fails as [`Diagram::write`] does, except that with no Graphviz
+    /// nothing is written.
+    pub fn render(&self, format: &str) -> Result<Vec<u8>, DiagramError> {
+        let args = self.engine_args(format);
+        match run_graphviz_to_stdout(&args, &self.to_dot()) {
+            Ok(bytes) => Ok(bytes),
+            Err(GraphvizRun::Missing) => Err(DiagramError::GraphvizNotFound),
+            Err(GraphvizRun::Failed { status, stderr }) => {
+                Err(DiagramError::GraphvizFailed { status, stderr })
+            }
+            Err(GraphvizRun::Io(source)) => Err(io_error(Path::new("dot"), source)),
+        }
+    }
+
+    fn engine_args(&self, format: &str) -> Vec<String> {
+        let mut args = vec![format!("-T{format}"), format!("-K{}", self.engine.name())];
+        if self.engine == Engine::Pinned {
+            args.push("-n".to_owned());
+        }
+        args
     }
 
     /// Writes the diagram to `path`: DOT for `.dot`/`.gv`, otherwise a
@@ -122,13 +181,13 @@ impl Diagram {
                     warnings: String::new(),
                 })
             }
-            Output::Rendered(format) => self.render(&text, format, path),
+            Output::Rendered(format) => self.render_to(&text, format, path),
         }
     }
 
-    fn render(&self, text: &str, format: &str, path: &Path) -> Result<Written, DiagramError> {
+    fn render_to(&self, text: &str, format: &str, path: &Path) -> Result<Written, DiagramError> {
         let partial = partial_path(path);
-        let mut args = vec![format!("-T{format}"), format!("-K{}", self.engine.name())];
+        let mut args = self.engine_args(format);
         if format == "png" {
             // 96 dpi makes small Chinese characters blur; 144 keeps them crisp.
             args.push("-Gdpi=144".to_owned());
@@ -208,6 +267,41 @@ fn run_graphviz(args: &[String], text: &str) -> Result<String, GraphvizRun> {
     }
     written.map_err(GraphvizRun::Io)?;
     Ok(stderr)
+}
+
+/// Runs `dot ARGS` with the DOT text on stdin; returns what it prints.
+fn run_graphviz_to_stdout(args: &[String], text: &str) -> Result<Vec<u8>, GraphvizRun> {
+    let mut child = match Command::new("dot")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(GraphvizRun::Missing),
+        Err(e) => return Err(GraphvizRun::Io(e)),
+    };
+    // Written from a thread: `dot` may fill its stdout pipe before it has
+    // read all of its input.
+    let stdin = child.stdin.take();
+    let input = text.to_owned();
+    let writer = std::thread::spawn(move || match stdin {
+        Some(mut stdin) => stdin.write_all(input.as_bytes()),
+        None => Ok(()),
+    });
+    let output = child.wait_with_output().map_err(GraphvizRun::Io)?;
+    let written = writer
+        .join()
+        .unwrap_or_else(|_| Err(std::io::Error::other("the writer thread panicked")));
+    if !output.status.success() {
+        return Err(GraphvizRun::Failed {
+            status: output.status.to_string(),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        });
+    }
+    written.map_err(GraphvizRun::Io)?;
+    Ok(output.stdout)
 }
 
 /// The hidden sibling `dot -o` writes to before the rename into place, so a
