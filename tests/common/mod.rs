@@ -112,3 +112,110 @@ pub fn feed(mut command: Command, input: &[u8]) -> Output {
     let _ = child.stdin.take().expect("stdin").write_all(input);
     child.wait_with_output().expect("the reformkg binary ends")
 }
+
+/// A `reformkg serve` running on a free loopback port, stopped on drop.
+pub struct Served {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Served {
+    /// Starts `reformkg --store STORE serve --bind 127.0.0.1:0 EXTRA…` and
+    /// waits for the address it prints.
+    pub fn start(store: &Path, extra: &[&str]) -> Served {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let mut child = reformkg_at(store)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("reformkg serve starts");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let mut first = String::new();
+        std::io::BufReader::new(stderr)
+            .read_line(&mut first)
+            .expect("serve prints its address");
+        let base = first
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("http://"))
+            .map(|addr| format!("http://{}", addr.trim_end_matches('/')))
+            .unwrap_or_else(|| panic!("no address in {first:?}"));
+        Served { child, base }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A response read in full: status, content type, body.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub content_type: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends one HTTP request and reads the answer, whatever its status.
+pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Response {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(120))
+        .build();
+    let mut request = agent.request(method, url);
+    for (name, value) in headers {
+        request = request.set(name, value);
+    }
+    let result = match body {
+        Some(bytes) => request.send_bytes(bytes),
+        None => request.call(),
+    };
+    let response = match result {
+        Ok(response) => response,
+        Err(ureq::Error::Status(_, response)) => response,
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .filter_map(|name| {
+            let value = response.header(&name)?.to_owned();
+            Some((name.to_ascii_lowercase(), value))
+        })
+        .collect();
+    Response {
+        status: response.status(),
+        content_type: response.content_type().to_owned(),
+        headers,
+        body: response.into_string().expect("a UTF-8 body"),
+    }
+}
+
+/// `GET url` with these headers.
+pub fn get(url: &str, headers: &[(&str, &str)]) -> Response {
+    http("GET", url, headers, None)
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}

@@ -141,7 +141,7 @@ pub fn draw(store: &Store, kind: &Kind, options: &Options) -> Result<Diagram, Di
 }
 
 /// The link a node opens, given its ID (an IRI for cases, mechanisms …).
-pub type NodeLink = dyn Fn(&str) -> Option<String>;
+pub type NodeLink<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// Draws one diagram kind from a store and renders it to SVG bytes with
 /// Graphviz (for a web page). `href`, when given, gives each node whose ID
@@ -150,7 +150,7 @@ pub fn svg(
     store: &Store,
     kind: &Kind,
     options: &Options,
-    href: Option<&NodeLink>,
+    href: Option<&NodeLink<'_>>,
 ) -> Result<Vec<u8>, DiagramError> {
     let mut diagram = draw(store, kind, options)?;
     if let Some(href) = href {

@@ -122,6 +122,8 @@ impl Diagram {
                         let id = dot::unquoted(&node.id.0);
                         if let Some(url) = href(&id) {
                             node.attributes.push(dot::attr("URL", url));
+                            // An SVG embedded in a page opens links in the page.
+                            node.attributes.push(dot::attr("target", "_top"));
                         }
                     }
                     Stmt::Subgraph(sub) => walk(&mut sub.stmts, href),

@@ -9,7 +9,7 @@ use crate::http::{Incoming, Reply};
 use crate::App;
 use oxigraph::model::NamedNode;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
-use reformkg_diagram::{Kind, Lang, Options as DiagramOptions};
+use reformkg_diagram::{DiagramError, Kind, Lang, Options as DiagramOptions};
 use reformkg_vocab::{id_ns, ID};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -268,7 +268,7 @@ fn diagram(app: &App, request: &Incoming, ctx: &Ctx) -> Reply {
     if let Some(svg) = app.pages.svg(&key) {
         return svg_reply(&svg);
     }
-    match render_svg(snapshot.store(), &kind, &options) {
+    match render_svg(snapshot.store(), &kind, &options, ctx) {
         Ok(svg) => {
             let svg = Arc::new(svg);
             app.pages.keep(key, Arc::clone(&svg));
@@ -286,12 +286,15 @@ fn render_svg(
     store: &oxigraph::store::Store,
     kind: &Kind,
     options: &DiagramOptions,
+    ctx: &Ctx,
 ) -> Result<Vec<u8>, Reply> {
-    let diagram = reformkg_diagram::draw(store, kind, options).map_err(failed)?;
-    let dir = tempfile::tempdir().map_err(failed)?;
-    let path = dir.path().join("diagram.svg");
-    diagram.write(&path).map_err(|e| Reply::error(503, e))?;
-    std::fs::read(&path).map_err(failed)
+    let href = |id: &str| page_path(id).map(|path| ctx.link(&path));
+    reformkg_diagram::svg(store, kind, options, Some(&href)).map_err(|e| match e {
+        DiagramError::GraphvizNotFound | DiagramError::GraphvizMissing { .. } => {
+            Reply::error(503, e)
+        }
+        other => failed(other),
+    })
 }
 
 impl Cache {

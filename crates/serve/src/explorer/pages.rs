@@ -99,6 +99,7 @@ pub fn home(ctx: &Ctx, terms: &Terms, labels: &Labels, collections: &[Collection
             }
             figcaption {
                 a href=(ctx.link("/diagram/shared-mechanisms.svg")) { "shared-mechanisms.svg" }
+                " · " a href=(ctx.link("/diagram/matrix.svg")) { "matrix.svg" }
                 " · " a href=(ctx.link("/diagram/case-network.svg")) { "case-network.svg" }
                 " · " a href=(ctx.link("/diagram/mechanism-network.svg")) { "mechanism-network.svg" }
             }
@@ -217,27 +218,30 @@ fn highlighted(text: &str, mentions: &[Mention]) -> Markup {
     }
 }
 
+/// One row a linked node, in the order the text first mentions it: its
+/// label marks the first sentence, the numbers after it the others.
 fn link_list(ctx: &Ctx, terms: &Terms, labels: &Labels, mentions: &[Mention]) -> Markup {
     html! {
         @for kind in LinkKind::ALL {
-            @let of_kind: Vec<&Mention> = mentions.iter().filter(|m| m.kind == kind).collect();
-            @if !of_kind.is_empty() {
+            @let nodes = by_node(mentions.iter().filter(|m| m.kind == kind));
+            @if !nodes.is_empty() {
                 section class=(format!("kind k-{}", kind.name())) {
-                    h2 { span.swatch {} (terms.get(kind.class())) " " span.count { (distinct_nodes(&of_kind)) } }
+                    h2 { span.swatch {} (terms.get(kind.class())) " " span.count { (nodes.len()) } }
                     ol {
-                        @for mention in &of_kind {
+                        @for group in &nodes {
+                            @let first = group[0];
                             li {
-                                a.link href=(format!("#mention={}", token(&mention.iri)))
-                                    data-target=(token(&mention.iri)) title=(mention.exact) {
-                                    (labels.get(mention.node.as_str()))
+                                (mention_link(first, html! { (labels.get(first.node.as_str())) }))
+                                @for (n, other) in group.iter().enumerate().skip(1) {
+                                    " " (mention_link(other, html! { sup { (n + 1) } }))
                                 }
-                                @if mention.candidate {
+                                @if first.candidate {
                                     " " span.badge.candidate title="named by the text, not in the lexicon" { (terms.get("Candidate")) }
                                 }
-                                @if mention.lead {
+                                @if first.lead {
                                     " " span.badge.lead { (terms.get("leadAgency")) }
                                 }
-                                @if let Some(page) = ctx.page_of(&mention.node) {
+                                @if let Some(page) = ctx.page_of(&first.node) {
                                     " " a.to href=(page) aria-label="page" { "→" }
                                 }
                             }
@@ -249,12 +253,24 @@ fn link_list(ctx: &Ctx, terms: &Terms, labels: &Labels, mentions: &[Mention]) ->
     }
 }
 
-fn distinct_nodes(mentions: &[&Mention]) -> usize {
-    mentions
-        .iter()
-        .map(|m| &m.node)
-        .collect::<BTreeSet<_>>()
-        .len()
+fn mention_link(mention: &Mention, content: Markup) -> Markup {
+    html! {
+        a.link href=(format!("#mention={}", token(&mention.iri)))
+            data-target=(token(&mention.iri)) title=(mention.exact) { (content) }
+    }
+}
+
+/// Mentions grouped by the node they support, groups in order of their
+/// first mention.
+fn by_node<'a>(mentions: impl Iterator<Item = &'a Mention>) -> Vec<Vec<&'a Mention>> {
+    let mut groups: Vec<Vec<&Mention>> = Vec::new();
+    for mention in mentions {
+        match groups.iter_mut().find(|g| g[0].node == mention.node) {
+            Some(group) => group.push(mention),
+            None => groups.push(vec![mention]),
+        }
+    }
+    groups
 }
 
 pub fn node(ctx: &Ctx, terms: &Terms, labels: &Labels, page: &NodePage) -> Markup {
