@@ -57,7 +57,7 @@ pub fn handle(app: &App, request: &Incoming) -> Reply {
     match (&operation.query, &operation.update) {
         (Some(_), Some(_)) => Reply::error(400, "give either query or update, not both"),
         (Some(query), None) => run_query(app, request, query, &operation),
-        (None, Some(update)) => run_update(app, update, &operation),
+        (None, Some(update)) => run_update(app, request, update, &operation),
         (None, None) if request.method == "GET" && request.query.is_empty() => {
             crate::explorer::query_page(app, request)
         }
@@ -174,6 +174,19 @@ fn media_type_and_charset(content_type: &str) -> (String, Option<&str>) {
     (media_type, charset)
 }
 
+/// The default prefixes, and the endpoint's own URL as the base IRI (the
+/// protocol lets a service choose; relative IRIs then name things on it).
+fn prologue(app: &App, request: &Incoming) -> Prefixes {
+    let host = request
+        .header("host")
+        .map_or_else(|| app.options.bind.to_string(), str::to_owned);
+    let base = format!("http://{host}{}", request.path);
+    match oxigraph::model::NamedNode::new(base) {
+        Ok(base) => Prefixes::default().with_base(base.into_string()),
+        Err(_) => Prefixes::default(),
+    }
+}
+
 fn named_nodes(iris: &[String]) -> Result<Vec<NamedNode>, Reply> {
     iris.iter()
         .map(|iri| {
@@ -193,9 +206,9 @@ fn run_query(app: &App, request: &Incoming, text: &str, operation: &Operation) -
         Err(reply) => return reply,
     };
     let text = text.to_owned();
+    let prefixes = prologue(app, request);
     let outcome = on_deadline(app, move |snapshot, token| {
-        let Statement::Query(mut prepared) =
-            sparql::parse(&text, &Prefixes::default(), Some(token.clone()))?
+        let Statement::Query(mut prepared) = sparql::parse(&text, &prefixes, Some(token.clone()))?
         else {
             return Ok(None);
         };
@@ -228,7 +241,7 @@ fn run_query(app: &App, request: &Incoming, text: &str, operation: &Operation) -
     }
 }
 
-fn run_update(app: &App, text: &str, operation: &Operation) -> Reply {
+fn run_update(app: &App, request: &Incoming, text: &str, operation: &Operation) -> Reply {
     if !app.options.writable {
         return Reply::error(
             403,
@@ -244,8 +257,9 @@ fn run_update(app: &App, text: &str, operation: &Operation) -> Reply {
         (Err(reply), _) | (_, Err(reply)) => return reply,
     };
     let dir = app.options.store_dir.clone();
+    let prefixes = prologue(app, request);
     let outcome = on_deadline(app, move |_, token| {
-        let statement = sparql::parse(&text, &Prefixes::default(), Some(token))?;
+        let statement = sparql::parse(&text, &prefixes, Some(token))?;
         let Statement::Update(mut update) = statement else {
             return Ok(Some(()));
         };

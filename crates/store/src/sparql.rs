@@ -59,10 +59,13 @@ impl QueryError {
     }
 }
 
-/// A prefix list: the defaults plus any the user declared.
+/// A prefix list: the defaults plus any the user declared; and the base
+/// IRI relative IRIs resolve against, when there is one (a server's
+/// endpoint URL).
 #[derive(Debug, Clone)]
 pub struct Prefixes {
     entries: Vec<(String, String)>,
+    base: Option<String>,
 }
 
 impl Default for Prefixes {
@@ -72,6 +75,7 @@ impl Default for Prefixes {
                 .iter()
                 .map(|(p, ns)| ((*p).to_owned(), (*ns).to_owned()))
                 .collect(),
+            base: None,
         }
     }
 }
@@ -89,6 +93,13 @@ impl Prefixes {
         self.entries.iter().map(|(p, ns)| (p.as_str(), ns.as_str()))
     }
 
+    /// Resolves relative IRIs of a statement against `iri` (a statement's
+    /// own `BASE` still wins).
+    pub fn with_base(mut self, iri: impl Into<String>) -> Self {
+        self.base = Some(iri.into());
+        self
+    }
+
     /// `prefix:local` for an IRI when a prefix covers it.
     pub fn compact(&self, iri: &str) -> Option<String> {
         compact_with(iri, self.iter())
@@ -101,6 +112,11 @@ impl Prefixes {
         cancel: Option<CancellationToken>,
     ) -> Result<SparqlEvaluator, QueryError> {
         let mut evaluator = SparqlEvaluator::new();
+        if let Some(base) = &self.base {
+            evaluator = evaluator
+                .with_base_iri(base.as_str())
+                .map_err(|e| QueryError::bad_prefix("BASE", e))?;
+        }
         for (prefix, namespace) in self.iter() {
             evaluator = evaluator
                 .with_prefix(prefix, namespace)
