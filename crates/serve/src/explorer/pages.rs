@@ -63,7 +63,7 @@ fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         a href=(ctx.link("/query-ui")) { "Query" }
                         a href="/sparql" title="SPARQL 1.1 Protocol endpoint" { "SPARQL" }
                         span.lang {
-                            a href="?lang=zh" class=[(ctx.lang == Lang::Zh).then_some("on")] { "中文" }
+                            a href="?lang=zh" class=[(ctx.lang == Lang::Zh).then_some("on")] { "ZH" }
                             " "
                             a href="?lang=en" class=[(ctx.lang == Lang::En).then_some("on")] { "EN" }
                         }
