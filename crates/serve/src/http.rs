@@ -88,7 +88,13 @@ pub fn preflight() -> Reply {
 pub fn work(server: &tiny_http::Server, app: &App) {
     while let Ok(mut request) = server.recv() {
         let reply = match read(&mut request, app.options.max_body) {
-            Ok(incoming) => app.handle(&incoming),
+            // A bug in one handler must not take a worker out of the pool.
+            Ok(incoming) => {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.handle(&incoming)))
+                    .unwrap_or_else(|_| {
+                        Reply::error(500, "internal error while answering this request")
+                    })
+            }
             Err(reply) => reply,
         };
         // A client that went away is not the server's problem.

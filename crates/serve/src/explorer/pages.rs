@@ -92,18 +92,6 @@ pub fn home(ctx: &Ctx, terms: &Terms, labels: &Labels, collections: &[Collection
     let body = html! {
         h1 { (terms.get("CaseCollection")) }
         p.summary { (collections.len()) " × " (terms.get("CaseCollection")) ", " (cases) " × " (terms.get("Case")) }
-        figure.diagram {
-            object data=(ctx.link("/diagram/shared-mechanisms.svg")) type="image/svg+xml"
-                aria-label="shared mechanisms" {
-                a href=(ctx.link("/diagram/shared-mechanisms.svg")) { "shared-mechanisms.svg" }
-            }
-            figcaption {
-                a href=(ctx.link("/diagram/shared-mechanisms.svg")) { "shared-mechanisms.svg" }
-                " · " a href=(ctx.link("/diagram/matrix.svg")) { "matrix.svg" }
-                " · " a href=(ctx.link("/diagram/case-network.svg")) { "case-network.svg" }
-                " · " a href=(ctx.link("/diagram/mechanism-network.svg")) { "mechanism-network.svg" }
-            }
-        }
         @for collection in collections {
             section.collection id=(local_name(collection.iri.as_str())) {
                 h2 { (non_empty(&collection.title, || labels.get(collection.iri.as_str()))) }
@@ -130,6 +118,18 @@ pub fn home(ctx: &Ctx, terms: &Terms, labels: &Labels, collections: &[Collection
                         }
                     }
                 }
+            }
+        }
+        figure.diagram {
+            object data=(ctx.link("/diagram/shared-mechanisms.svg")) type="image/svg+xml"
+                aria-label="shared mechanisms" {
+                a href=(ctx.link("/diagram/shared-mechanisms.svg")) { "shared-mechanisms.svg" }
+            }
+            figcaption {
+                a href=(ctx.link("/diagram/shared-mechanisms.svg")) { "shared-mechanisms.svg" }
+                " · " a href=(ctx.link("/diagram/matrix.svg")) { "matrix.svg" }
+                " · " a href=(ctx.link("/diagram/case-network.svg")) { "case-network.svg" }
+                " · " a href=(ctx.link("/diagram/mechanism-network.svg")) { "mechanism-network.svg" }
             }
         }
     };
