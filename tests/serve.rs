@@ -342,3 +342,34 @@ fn the_explorer_links_every_case_to_its_evidence() {
         "saved queries are examples"
     );
 }
+
+#[test]
+fn odd_requests_get_an_answer_and_the_server_stays_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::build_seed(dir.path());
+    let served = Served::start(&store, &[]);
+    let long = "x".repeat(6000);
+    let odd = [
+        "/case/%FF%FE".to_owned(),
+        "/mechanism/%".to_owned(),
+        "/case/".to_owned(),
+        format!("/case/{long}"),
+        "/diagram/nothing.svg".to_owned(),
+        "/sparql?query=%FF".to_owned(),
+        format!("/sparql?query={}", encode(&"{".repeat(100_000))),
+        "/sparql?default-graph-uri=not%20an%20iri&query=ASK%7B%7D".to_owned(),
+        "/store?graph=%3Cnot%20an%20iri".to_owned(),
+        "/../../etc/passwd".to_owned(),
+    ];
+    for path in &odd {
+        let answer = get(&served.url(path), &[("Accept", ";;;,*/*;q=abc")]);
+        assert!(
+            (400..500).contains(&answer.status),
+            "{path}: {} {}",
+            answer.status,
+            answer.body
+        );
+    }
+    let after = get(&query_url(&served, CASES), &[]);
+    assert_eq!(after.status, 200);
+}
