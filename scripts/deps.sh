@@ -5,6 +5,8 @@
 #   fonts-noto-cjk   a font with Chinese glyphs for PNG/SVG/PDF diagrams
 #   tmux             drives the REPL in a terminal for manual checks
 #   strace           injects SIGKILL at a build's renames (tests/store_safety.rs)
+#   chromium, chromium-driver
+#                    headless browser and its WebDriver (tests/browser.rs)
 #   rdflib, pyshacl  (pip) independent RDF parser and SHACL validator for the tests
 # Usage: scripts/deps.sh [--with-test-tools]
 set -euo pipefail
@@ -17,6 +19,7 @@ if [[ "${1:-}" == "--with-test-tools" ]]; then
   have_pkg fonts-noto-cjk || need_apt+=(fonts-noto-cjk)
   command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
   command -v strace >/dev/null 2>&1 || need_apt+=(strace)
+  command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
 fi
 
 if ((${#need_apt[@]})); then
