@@ -7,3 +7,6 @@ scripts/deps.sh --with-test-tools
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo test --workspace --all-targets
+# The W3C SPARQL 1.1 Protocol suite's counts, for the log (the run above
+# already passed it; this shows what it ran and skipped).
+cargo test --quiet --test protocol_w3c -- --show-output | grep -E '^(W3C|  (pass|skip|FAIL) )'
