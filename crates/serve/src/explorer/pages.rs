@@ -302,15 +302,24 @@ pub fn node(ctx: &Ctx, terms: &Terms, labels: &Labels, page: &NodePage) -> Marku
             h2 { (cases.len()) " × " (terms.get("Case")) }
             table.uses {
                 tbody {
-                    @for used in &page.uses {
+                    @for uses in page.uses.chunk_by(|a, b| a.case == b.case) {
+                        @let first = &uses[0];
                         tr {
-                            td.num { (used.rank) }
+                            td.num { (first.rank) }
                             td.title {
-                                @if let Some(case_page) = ctx.page_of(&used.case) {
-                                    a href=(format!("{case_page}#mention={}", token(&used.mention))) { (used.title) }
-                                } @else { (used.title) }
+                                @if let Some(case_page) = ctx.page_of(&first.case) {
+                                    a href=(case_page) { (first.title) }
+                                } @else { (first.title) }
                             }
-                            td.sentence lang="zh" { (used.exact) }
+                            td.sentence lang="zh" {
+                                @for used in uses {
+                                    p {
+                                        @if let Some(case_page) = ctx.page_of(&used.case) {
+                                            a.sentence href=(format!("{case_page}#mention={}", token(&used.mention))) { (used.exact) }
+                                        } @else { (used.exact) }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
