@@ -373,3 +373,31 @@ fn odd_requests_get_an_answer_and_the_server_stays_up() {
     let after = get(&query_url(&served, CASES), &[]);
     assert_eq!(after.status, 200);
 }
+
+#[test]
+fn rdflib_reads_the_endpoint_as_a_sparql_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::build_seed(dir.path());
+    let served = Served::start(&store, &[]);
+    let query = "PREFIX rk: <https://w3id.org/reformkg/ontology#>
+        SELECT ?case (COUNT(?m) AS ?n) WHERE { ?case rk:usesMechanism ?m }
+        GROUP BY ?case ORDER BY ?case";
+    let output = std::process::Command::new("python3")
+        .arg(common::repo().join("tests/support/sparqlstore_rows.py"))
+        .arg(served.url("/sparql"))
+        .arg(query)
+        .output()
+        .expect("python3 runs (scripts/deps.sh --with-test-tools installs rdflib)");
+    assert!(
+        output.status.success(),
+        "rdflib failed: {}",
+        common::stderr(&output)
+    );
+    let through_rdflib: Vec<String> = common::stdout(&output)
+        .lines()
+        .map(|l| l.replace('\t', ","))
+        .collect();
+    let local = common::csv_lines(&store, query);
+    assert!(!local.is_empty());
+    assert_eq!(through_rdflib, local);
+}
