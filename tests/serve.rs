@@ -401,3 +401,43 @@ fn rdflib_reads_the_endpoint_as_a_sparql_store() {
     assert!(!local.is_empty());
     assert_eq!(through_rdflib, local);
 }
+
+/// The `/case/…` links of a page, in order.
+fn case_links(body: &str) -> Vec<&str> {
+    body.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with("/case/"))
+        .collect()
+}
+
+#[test]
+fn a_large_collection_is_listed_in_full_on_its_own_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    build(&store, &[&common::repo().join("seeds"), &notice()]);
+    let per_collection = common::select(
+        &store,
+        "SELECT ?c (COUNT(?case) AS ?n) WHERE { ?case rk:inCollection ?c } GROUP BY ?c ORDER BY DESC(?n)",
+    );
+    let (largest, size): (&str, usize) =
+        (&per_collection[0][0], per_collection[0][1].parse().unwrap());
+    let served = Served::start(&store, &[]);
+
+    let home = get(&served.url("/"), &[]);
+    let shown = case_links(&home.body).len();
+    assert!(
+        shown < common::count(&store, CASES),
+        "the home page lists only the first cases"
+    );
+    let local = largest.rsplit('/').next().unwrap();
+    let page_path = format!("/collection/{}", encode(local).replace('-', "%2D"));
+    assert!(
+        home.body.contains(&format!("href=\"{page_path}\"")),
+        "links {page_path}"
+    );
+
+    let page = get(&served.url(&page_path), &[]);
+    assert_eq!(page.status, 200);
+    assert_eq!(case_links(&page.body).len(), size);
+}

@@ -128,7 +128,7 @@ function explorerPath(iri) {
   const id = "https://w3id.org/reformkg/id/";
   if (!iri.startsWith(id)) return null;
   const [kind, ...rest] = iri.slice(id.length).split("/");
-  const kinds = ["case", "mechanism", "agency", "agency-type", "district", "place", "document"];
+  const kinds = ["collection", "case", "mechanism", "agency", "agency-type", "district", "place", "document"];
   if (!kinds.includes(kind) || rest.length === 0) return null;
   return `/${kind}/${encodeURIComponent(rest.join("/"))}`;
 }

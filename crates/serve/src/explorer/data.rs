@@ -74,6 +74,8 @@ pub struct CollectionRow {
     pub publisher: String,
     pub issued: String,
     pub cases: Vec<CaseRow>,
+    /// How many cases it has (`cases` may list only the first of them).
+    pub case_count: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +104,7 @@ pub fn collections(store: &Store) -> Result<Vec<CollectionRow>, QueryError> {
             publisher: text(&row[2]),
             issued: text(&row[3]),
             cases: Vec::new(),
+            case_count: 0,
         })
     })
     .collect();
@@ -135,6 +138,7 @@ pub fn collections(store: &Store) -> Result<Vec<CollectionRow>, QueryError> {
             place: iri(&row[4]),
             mechanisms: number(&row[5]),
         });
+        entry.case_count += 1;
     }
     Ok(collections)
 }

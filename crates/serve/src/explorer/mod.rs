@@ -20,6 +20,7 @@ const SCRIPT: &str = include_str!("../../assets/explorer.js");
 /// The kinds of resource that have a page, by the path segment that is
 /// also the kind in their IRI (`…/id/mechanism/…` is `/mechanism/…`).
 const PAGE_KINDS: &[&str] = &[
+    "collection",
     "case",
     "mechanism",
     "agency",
@@ -28,6 +29,10 @@ const PAGE_KINDS: &[&str] = &[
     "place",
     "document",
 ];
+
+/// The home page lists this many cases of each collection; the
+/// collection's own page lists them all.
+const HOME_CASES: usize = 50;
 
 /// A rendered diagram's key: the store version and what was asked.
 type DiagramKey = (u64, String);
@@ -140,6 +145,7 @@ pub fn handle(app: &App, request: &Incoming) -> Reply {
         _ if path.starts_with("/diagram/") => return diagram(app, request, &ctx),
         _ => match iri_of_path(path) {
             Some(("case", iri)) => case(app, &ctx, &iri),
+            Some(("collection", iri)) => collection(app, &ctx, &iri),
             Some((_, iri)) => node(app, &ctx, &iri),
             None => Ok(None),
         },
@@ -171,9 +177,29 @@ fn failed(error: impl std::fmt::Display) -> Reply {
 }
 
 fn home(app: &App, ctx: &Ctx) -> Page {
+    collections_page(app, ctx, None)
+}
+
+fn collection(app: &App, ctx: &Ctx, iri: &NamedNode) -> Page {
+    collections_page(app, ctx, Some(iri))
+}
+
+/// Every collection with its first cases, or one collection with all.
+fn collections_page(app: &App, ctx: &Ctx, only: Option<&NamedNode>) -> Page {
     let snapshot = app.live.snapshot().map_err(unavailable)?;
     let store = snapshot.store();
-    let collections = data::collections(store).map_err(failed)?;
+    let mut collections = data::collections(store).map_err(failed)?;
+    match only {
+        Some(iri) => {
+            collections.retain(|c| &c.iri == iri);
+            if collections.is_empty() {
+                return Ok(None);
+            }
+        }
+        None => collections
+            .iter_mut()
+            .for_each(|c| c.cases.truncate(HOME_CASES)),
+    }
     let mut iris: Vec<&NamedNode> = collections.iter().map(|c| &c.iri).collect();
     iris.extend(
         collections
@@ -182,7 +208,13 @@ fn home(app: &App, ctx: &Ctx) -> Page {
     );
     let labels = data::labels_for(store, &iris, ctx.lang.tag()).map_err(failed)?;
     let terms = pages::Terms::load(store, ctx.lang).map_err(failed)?;
-    Ok(Some(pages::home(ctx, &terms, &labels, &collections)))
+    Ok(Some(pages::home(
+        ctx,
+        &terms,
+        &labels,
+        &collections,
+        only.is_none(),
+    )))
 }
 
 fn case(app: &App, ctx: &Ctx, iri: &NamedNode) -> Page {

@@ -87,18 +87,29 @@ pub fn not_found(ctx: &Ctx, path: &str) -> Markup {
     )
 }
 
-pub fn home(ctx: &Ctx, terms: &Terms, labels: &Labels, collections: &[CollectionRow]) -> Markup {
-    let cases: usize = collections.iter().map(|c| c.cases.len()).sum();
+/// The collections and their cases; `with_diagram` on the home page.
+pub fn home(
+    ctx: &Ctx,
+    terms: &Terms,
+    labels: &Labels,
+    collections: &[CollectionRow],
+    with_diagram: bool,
+) -> Markup {
+    let cases: usize = collections.iter().map(|c| c.case_count).sum();
     let body = html! {
         h1 { (terms.get("CaseCollection")) }
         p.summary { (collections.len()) " × " (terms.get("CaseCollection")) ", " (cases) " × " (terms.get("Case")) }
         @for collection in collections {
             section.collection id=(local_name(collection.iri.as_str())) {
-                h2 { (non_empty(&collection.title, || labels.get(collection.iri.as_str()))) }
+                h2 {
+                    a href=[ctx.page_of(&collection.iri)] {
+                        (non_empty(&collection.title, || labels.get(collection.iri.as_str())))
+                    }
+                }
                 p.meta {
                     (collection.publisher)
                     @if !collection.issued.is_empty() { " · " (collection.issued) }
-                    " · " (collection.cases.len()) " × " (terms.get("Case"))
+                    " · " (collection.case_count) " × " (terms.get("Case"))
                 }
                 table.cases {
                     thead { tr {
@@ -118,8 +129,16 @@ pub fn home(ctx: &Ctx, terms: &Terms, labels: &Labels, collections: &[Collection
                         }
                     }
                 }
+                @if collection.cases.len() < collection.case_count {
+                    p.more {
+                        a href=[ctx.page_of(&collection.iri)] {
+                            "… " (collection.case_count) " × " (terms.get("Case"))
+                        }
+                    }
+                }
             }
         }
+        @if with_diagram {
         figure.diagram {
             object data=(ctx.link("/diagram/shared-mechanisms.svg")) type="image/svg+xml"
                 aria-label="shared mechanisms" {
@@ -131,6 +150,7 @@ pub fn home(ctx: &Ctx, terms: &Terms, labels: &Labels, collections: &[Collection
                 " · " a href=(ctx.link("/diagram/case-network.svg")) { "case-network.svg" }
                 " · " a href=(ctx.link("/diagram/mechanism-network.svg")) { "mechanism-network.svg" }
             }
+        }
         }
     };
     layout(ctx, &terms.get("CaseCollection"), body)
@@ -162,7 +182,7 @@ pub fn case(ctx: &Ctx, terms: &Terms, labels: &Labels, page: &CasePage) -> Marku
             a href=(ctx.link("/")) { (terms.get("CaseCollection")) }
             @if let Some(collection) = &page.collection {
                 " › "
-                a href=(format!("{}#{}", ctx.link("/"), local_name(collection.as_str()))) {
+                a href=[ctx.page_of(collection)] {
                     (non_empty(&page.collection_title, || labels.get(collection.as_str())))
                 }
             }
