@@ -74,8 +74,10 @@ impl Labels {
         for chunk in distinct.chunks(500) {
             let values: Vec<String> = chunk.iter().map(|n| n.to_string()).collect();
             let sparql = format!(
-                "SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {} }} {LABEL_PREDICATES}
-                   ?s ?p ?label FILTER(isLiteral(?label)) }}",
+                // LATERAL: look each resource up; as a join Oxigraph reads
+                // every label of the store (160 ms at 10,000 cases, 3 ms so).
+                "SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {} }}
+                   LATERAL {{ {LABEL_PREDICATES} ?s ?p ?label FILTER(isLiteral(?label)) }} }}",
                 values.join(" ")
             );
             labels.read(store, &sparql)?;

@@ -210,8 +210,11 @@ fn mentions(store: &Store, case: &NamedNode) -> Result<Vec<Mention>, QueryError>
         store,
         &format!(
             "SELECT ?mention ?node ?kind ?start ?end ?exact ?status ?lead WHERE {{
-               ?mention rk:case {case} ; rk:mentions ?node ; oa:start ?start ; oa:end ?end ;
-                        oa:exact ?exact .
+               ?mention rk:case {case} .
+               # LATERAL: read each mention's own fields; as a join Oxigraph
+               # hashes every mention of the store (50 ms at 10,000 cases).
+               LATERAL {{ ?mention rk:mentions ?node ; oa:start ?start ; oa:end ?end ;
+                                   oa:exact ?exact }}
                {{ {case} rk:usesMechanism ?node BIND(\"mechanism\" AS ?kind) }}
                UNION {{ {case} rk:involvesAgency ?node BIND(\"agency\" AS ?kind) }}
                UNION {{ {case} rk:citesDocument ?node BIND(\"document\" AS ?kind) }}
