@@ -87,8 +87,24 @@ pub struct CaseRow {
     pub mechanisms: usize,
 }
 
-pub fn collections(store: &Store) -> Result<Vec<CollectionRow>, QueryError> {
-    let mut collections: Vec<CollectionRow> = select_rows(
+/// The collections with how many cases each has, without the cases.
+pub fn collection_counts(store: &Store) -> Result<Vec<CollectionRow>, QueryError> {
+    let mut collections = collection_heads(store)?;
+    for row in select_rows(
+        store,
+        "SELECT ?c (COUNT(?case) AS ?n) WHERE { ?case rk:inCollection ?c } GROUP BY ?c",
+    )? {
+        if let Some(c) = iri(&row[0]) {
+            if let Some(entry) = collections.iter_mut().find(|e| e.iri == c) {
+                entry.case_count = number(&row[1]);
+            }
+        }
+    }
+    Ok(collections)
+}
+
+fn collection_heads(store: &Store) -> Result<Vec<CollectionRow>, QueryError> {
+    Ok(select_rows(
         store,
         "SELECT ?c ?title ?publisher ?issued WHERE {
            ?c a rk:CaseCollection .
@@ -107,18 +123,33 @@ pub fn collections(store: &Store) -> Result<Vec<CollectionRow>, QueryError> {
             case_count: 0,
         })
     })
-    .collect();
+    .collect())
+}
+
+/// The collections (or only one) with every case of each.
+pub fn collections(
+    store: &Store,
+    only: Option<&NamedNode>,
+) -> Result<Vec<CollectionRow>, QueryError> {
+    let mut collections = collection_heads(store)?;
+    if let Some(only) = only {
+        collections.retain(|c| &c.iri == only);
+    }
+    let filter = only.map_or(String::new(), |c| format!("VALUES ?collection {{ {c} }}"));
     // Counted per case first, so the join with places does not multiply.
     let rows = select_rows(
         store,
-        "SELECT ?collection ?case ?rank ?title ?place ?mechanisms WHERE {
-           { SELECT ?case (COUNT(DISTINCT ?m) AS ?mechanisms) WHERE {
-               ?case a rk:Case . OPTIONAL { ?case rk:usesMechanism ?m } } GROUP BY ?case }
-           ?case rk:inCollection ?collection ; rk:rank ?rank ; dct:title ?title .
-           OPTIONAL { ?case rk:district ?district }
-           OPTIONAL { ?case rk:place ?anyPlace }
-           BIND(COALESCE(?district, ?anyPlace) AS ?place)
-         } ORDER BY ?collection ?rank ?case",
+        &format!(
+            "SELECT ?collection ?case ?rank ?title ?place ?mechanisms WHERE {{
+               {{ SELECT ?case ?collection (COUNT(DISTINCT ?m) AS ?mechanisms) WHERE {{
+                   {filter} ?case rk:inCollection ?collection .
+                   OPTIONAL {{ ?case rk:usesMechanism ?m }} }} GROUP BY ?case ?collection }}
+               ?case rk:rank ?rank ; dct:title ?title .
+               OPTIONAL {{ ?case rk:district ?district }}
+               OPTIONAL {{ ?case rk:place ?anyPlace }}
+               BIND(COALESCE(?district, ?anyPlace) AS ?place)
+             }} ORDER BY ?collection ?rank ?case"
+        ),
     )?;
     for row in rows {
         let (Some(collection), Some(case)) = (iri(&row[0]), iri(&row[1])) else {

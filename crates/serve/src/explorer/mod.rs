@@ -33,6 +33,8 @@ const PAGE_KINDS: &[&str] = &[
 /// The home page lists this many cases of each collection; the
 /// collection's own page lists them all.
 const HOME_CASES: usize = 50;
+/// Above this many cases in all, the home page lists the collections only.
+const HOME_ALL_CASES: usize = 500;
 
 /// A rendered diagram's key: the store version and what was asked.
 type DiagramKey = (u64, String);
@@ -188,18 +190,31 @@ fn collection(app: &App, ctx: &Ctx, iri: &NamedNode) -> Page {
 fn collections_page(app: &App, ctx: &Ctx, only: Option<&NamedNode>) -> Page {
     let snapshot = app.live.snapshot().map_err(unavailable)?;
     let store = snapshot.store();
-    let mut collections = data::collections(store).map_err(failed)?;
-    match only {
-        Some(iri) => {
-            collections.retain(|c| &c.iri == iri);
-            if collections.is_empty() {
-                return Ok(None);
-            }
+    if only.is_none() {
+        let counts = data::collection_counts(store).map_err(failed)?;
+        if counts.iter().map(|c| c.case_count).sum::<usize>() > HOME_ALL_CASES {
+            // Too many cases for one picture: the diagrams stay one click away.
+            return render_collections(store, ctx, &counts, false);
         }
-        None => collections
-            .iter_mut()
-            .for_each(|c| c.cases.truncate(HOME_CASES)),
     }
+    let mut collections = data::collections(store, only).map_err(failed)?;
+    if only.is_some() && collections.is_empty() {
+        return Ok(None);
+    }
+    if only.is_none() {
+        collections
+            .iter_mut()
+            .for_each(|c| c.cases.truncate(HOME_CASES));
+    }
+    render_collections(store, ctx, &collections, only.is_none())
+}
+
+fn render_collections(
+    store: &oxigraph::store::Store,
+    ctx: &Ctx,
+    collections: &[data::CollectionRow],
+    with_diagram: bool,
+) -> Page {
     let mut iris: Vec<&NamedNode> = collections.iter().map(|c| &c.iri).collect();
     iris.extend(
         collections
@@ -212,8 +227,8 @@ fn collections_page(app: &App, ctx: &Ctx, only: Option<&NamedNode>) -> Page {
         ctx,
         &terms,
         &labels,
-        &collections,
-        only.is_none(),
+        collections,
+        with_diagram,
     )))
 }
 

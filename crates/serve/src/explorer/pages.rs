@@ -111,6 +111,7 @@ pub fn home(
                     @if !collection.issued.is_empty() { " · " (collection.issued) }
                     " · " (collection.case_count) " × " (terms.get("Case"))
                 }
+                @if !collection.cases.is_empty() {
                 table.cases {
                     thead { tr {
                         th.num { (terms.get("rank")) }
@@ -128,6 +129,7 @@ pub fn home(
                             }
                         }
                     }
+                }
                 }
                 @if collection.cases.len() < collection.case_count {
                     p.more {
