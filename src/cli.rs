@@ -172,6 +172,9 @@ pub enum Command {
         /// Requests handled at once (default: two a core).
         #[arg(long, value_name = "N")]
         workers: Option<usize>,
+        /// Refuse /diagram/… for stores with more cases (laying out thousands takes minutes).
+        #[arg(long, value_name = "N", default_value_t = reformkg::serve::DEFAULT_MAX_DIAGRAM_CASES)]
+        max_diagram_cases: usize,
         /// The folder of saved queries offered as examples (as for `query`).
         #[arg(long)]
         queries: Option<PathBuf>,
@@ -313,6 +316,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             cors,
             max_body,
             workers,
+            max_diagram_cases,
             queries,
         } => {
             let saved =
@@ -329,6 +333,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 options.workers = n.max(1);
             }
             options.examples = examples(&saved);
+            options.max_diagram_cases = max_diagram_cases;
             let server = reformkg::serve::Server::start(options)?;
             eprintln!(
                 "reformkg serve: http://{addr}/ (SPARQL endpoint http://{addr}/sparql){}; Ctrl-C stops",

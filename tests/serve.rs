@@ -441,3 +441,22 @@ fn a_large_collection_is_listed_in_full_on_its_own_page() {
     assert_eq!(page.status, 200);
     assert_eq!(case_links(&page.body).len(), size);
 }
+
+#[test]
+fn diagrams_of_stores_past_the_limit_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::build_seed(dir.path());
+    let cases = common::count(&store, CASES);
+    let limit = (cases - 1).to_string();
+    let served = Served::start(&store, &["--max-diagram-cases", &limit]);
+    let refused = get(&served.url("/diagram/shared-mechanisms.svg"), &[]);
+    assert_eq!(refused.status, 413, "{}", refused.body);
+    assert!(
+        refused.body.contains(&format!("{cases} cases")),
+        "{}",
+        refused.body
+    );
+    drop(served);
+    let at_limit = Served::start(&store, &["--max-diagram-cases", &cases.to_string()]);
+    assert_eq!(get(&at_limit.url("/diagram/matrix.svg"), &[]).status, 200);
+}

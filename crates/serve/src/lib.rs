@@ -34,6 +34,9 @@ use std::time::Duration;
 pub const DEFAULT_BIND: &str = "127.0.0.1:7878";
 /// How long a query may run unless `--timeout` says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most cases a diagram is drawn for unless `--max-diagram-cases`
+/// says otherwise (the seed and the national notice together are 150).
+pub const DEFAULT_MAX_DIAGRAM_CASES: usize = 1000;
 /// The largest request body read (a query, an update or a form).
 pub const DEFAULT_MAX_BODY: usize = 1 << 20;
 
@@ -71,6 +74,9 @@ pub struct Options {
     /// Requests handled at once; more wait in the queue.
     pub workers: usize,
     pub examples: Vec<Example>,
+    /// Diagrams of stores with more cases are refused (413): laying out
+    /// thousands of cases takes minutes and a core.
+    pub max_diagram_cases: usize,
 }
 
 impl Options {
@@ -84,6 +90,7 @@ impl Options {
             max_body: DEFAULT_MAX_BODY,
             workers: default_workers(),
             examples: Vec::new(),
+            max_diagram_cases: DEFAULT_MAX_DIAGRAM_CASES,
         }
     }
 }

@@ -87,6 +87,12 @@ pub struct CaseRow {
     pub mechanisms: usize,
 }
 
+/// How many cases the store holds.
+pub fn case_count(store: &Store) -> Result<usize, QueryError> {
+    let rows = select_rows(store, "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rk:Case }")?;
+    Ok(rows.first().map_or(0, |row| number(&row[0])))
+}
+
 /// The collections with how many cases each has, without the cases.
 pub fn collection_counts(store: &Store) -> Result<Vec<CollectionRow>, QueryError> {
     let mut collections = collection_heads(store)?;

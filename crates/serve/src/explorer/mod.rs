@@ -283,9 +283,10 @@ fn diagram(app: &App, request: &Incoming, ctx: &Ctx) -> Reply {
         "shared-mechanisms" => Kind::SharedMechanisms,
         "case-network" => Kind::CaseNetwork,
         "mechanism-network" => Kind::MechanismNetwork,
+        "matrix" => Kind::Matrix,
         _ => return Reply::error(
             404,
-            "no such diagram: use shared-mechanisms.svg, case-network.svg or mechanism-network.svg",
+            "no such diagram: use shared-mechanisms.svg, matrix.svg, case-network.svg or mechanism-network.svg",
         ),
     };
     let mut options = DiagramOptions {
@@ -303,6 +304,20 @@ fn diagram(app: &App, request: &Incoming, ctx: &Ctx) -> Reply {
         Ok(snapshot) => snapshot,
         Err(e) => return unavailable(e),
     };
+    let cases = match data::case_count(snapshot.store()) {
+        Ok(n) => n,
+        Err(e) => return failed(e),
+    };
+    if cases > app.options.max_diagram_cases {
+        return Reply::error(
+            413,
+            format!(
+                "the store has {cases} cases, more than one diagram is drawn for here \
+                 ({}; --max-diagram-cases raises it); `reformkg diagram` draws any size",
+                app.options.max_diagram_cases
+            ),
+        );
+    }
     let key = (
         snapshot.version().0,
         format!(
