@@ -12,17 +12,28 @@ struct Range {
     quality: f32,
 }
 
+/// The items of a quality-weighted header (`Accept`, `Accept-Language`):
+/// each value in lower case with its `q` (1 when not given).
+pub fn weighted(header: &str) -> impl Iterator<Item = (String, f32)> + '_ {
+    header.split(',').map(|part| {
+        let mut params = part.split(';');
+        let value = params
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let quality = params
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        (value, quality)
+    })
+}
+
 fn ranges(accept: &str) -> Vec<Range> {
-    let mut ranges: Vec<Range> = accept
-        .split(',')
-        .filter_map(|part| {
-            let mut params = part.split(';');
-            let media = params.next()?.trim().to_ascii_lowercase();
+    let mut ranges: Vec<Range> = weighted(accept)
+        .filter_map(|(media, quality)| {
             let (kind, subtype) = media.split_once('/')?;
-            let quality = params
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
             Some(Range {
                 kind: kind.trim().to_owned(),
                 subtype: subtype.trim().to_owned(),

@@ -88,17 +88,7 @@ fn preferred_language(header: Option<&str>) -> Lang {
         return Lang::Zh;
     };
     let mut best: Option<(f32, Lang)> = None;
-    for part in header.split(',') {
-        let mut pieces = part.split(';');
-        let tag = pieces
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        let quality = pieces
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.parse::<f32>().ok())
-            .unwrap_or(1.0);
+    for (tag, quality) in crate::accept::weighted(header) {
         let lang = if tag.starts_with("zh") {
             Lang::Zh
         } else if tag.starts_with("en") {
