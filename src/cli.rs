@@ -66,8 +66,13 @@ pub enum Command {
         max_rows: usize,
         /// Instead of the answer, print Oxigraph's plan for the query with the rows and
         /// time of each step (JSON): where a slow question spends its time.
-        #[arg(long, conflicts_with = "format")]
+        #[arg(long, conflicts_with_all = ["format", "endpoint"])]
         explain: bool,
+        /// Ask this SPARQL endpoint instead of the local store (updates are sent to it too).
+        #[arg(long, value_name = "URL")]
+        endpoint: Option<String>,
+        #[command(flatten)]
+        auth: AuthArgs,
     },
     /// Interactive SPARQL shell (builds the store from seeds/ first if there is none).
     Repl {
@@ -80,6 +85,49 @@ pub enum Command {
         /// The starting `.timeout`, in seconds (0: no limit).
         #[arg(long, value_name = "SECS", default_value_t = sparql::DEFAULT_TIMEOUT.as_secs())]
         timeout: u64,
+        /// Query this SPARQL endpoint instead of the local store (`.connect URL` and
+        /// `.disconnect` switch inside the shell).
+        #[arg(long, value_name = "URL")]
+        endpoint: Option<String>,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// Send the graph into another engine (Virtuoso, GraphDB, Fuseki, an Oxigraph server…)
+    /// through the SPARQL 1.1 Graph Store Protocol or SPARQL Update.
+    ///
+    /// Each target graph is replaced, so pushing twice gives the same remote content. Named
+    /// graphs of the store (files added with `reformkg load`) go under their own names.
+    Push {
+        /// A Graph Store Protocol service: Oxigraph server http://HOST:PORT/store, Virtuoso
+        /// http://HOST:PORT/sparql-graph-crud (-auth with --user), Fuseki http://HOST/DATASET/data.
+        #[arg(
+            long,
+            value_name = "URL",
+            required_unless_present = "update",
+            conflicts_with = "update"
+        )]
+        endpoint: Option<String>,
+        /// A SPARQL Update endpoint instead: Oxigraph server /update, Virtuoso /sparql
+        /// (/sparql-auth with --user), Fuseki /DATASET/update.
+        #[arg(long, value_name = "URL")]
+        update: Option<String>,
+        /// Push the built graph into this named graph (default: the remote default graph,
+        /// which Virtuoso's graph store does not take).
+        #[arg(long, value_name = "IRI", conflicts_with = "graph_per_collection")]
+        graph: Option<String>,
+        /// One named graph per collection (https://w3id.org/reformkg/id/graph/collection/SLUG)
+        /// and one for the ontology and the nodes collections share
+        /// (https://w3id.org/reformkg/id/graph/shared).
+        #[arg(long)]
+        graph_per_collection: bool,
+        /// Triples per request (default: 50000 to a graph store, 1000 per INSERT DATA).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        batch: Option<u64>,
+        /// Give up on a request after this many seconds (0: no limit).
+        #[arg(long, value_name = "SECS", default_value_t = 300)]
+        timeout: u64,
+        #[command(flatten)]
+        auth: AuthArgs,
     },
     /// Write the whole graph in an RDF format.
     Export {
@@ -181,6 +229,32 @@ pub enum Command {
     },
 }
 
+/// Credentials for an endpoint that asks for them.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AuthArgs {
+    /// The user name, for an endpoint that asks (HTTP Basic or Digest).
+    #[arg(long, requires = "password_env")]
+    pub user: Option<String>,
+    /// The environment variable holding the password (a password on the command line would
+    /// show in `ps` and the shell's history).
+    #[arg(long, value_name = "VAR", requires = "user")]
+    pub password_env: Option<String>,
+}
+
+impl AuthArgs {
+    fn credentials(&self) -> Result<Option<reformkg::remote::Credentials>> {
+        let (Some(user), Some(var)) = (&self.user, &self.password_env) else {
+            return Ok(None);
+        };
+        let password = std::env::var(var)
+            .with_context(|| format!("--password-env {var}: the variable is not set"))?;
+        Ok(Some(reformkg::remote::Credentials {
+            user: user.clone(),
+            password,
+        }))
+    }
+}
+
 /// What `reformkg lexicon` does.
 #[derive(Debug, Subcommand)]
 pub enum LexiconAction {
@@ -232,6 +306,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             timeout,
             max_rows,
             explain,
+            endpoint,
+            auth,
         } => {
             let saved =
                 saved::SavedQueries::new(resources::locate(Kind::Queries, queries.as_deref()));
@@ -245,14 +321,69 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 Show::Answer(format)
             };
-            run_query(&cli.store, text, show, limits)
+            match (endpoint, show) {
+                (Some(url), Show::Answer(format)) => {
+                    let remote =
+                        reformkg::remote::Endpoint::new(&url, auth.credentials()?, limits.timeout)?;
+                    run_remote_query(&remote, &text, format, limits)
+                }
+                _ => run_query(&cli.store, text, show, limits),
+            }
+        }
+        Command::Push {
+            endpoint,
+            update,
+            graph,
+            graph_per_collection,
+            batch,
+            timeout,
+            auth,
+        } => {
+            let target = match (graph, graph_per_collection) {
+                (Some(iri), _) => reformkg::remote::Target::Graph(
+                    oxigraph::model::NamedNode::new(iri.clone())
+                        .map_err(|e| anyhow::anyhow!("--graph {iri:?} is not an IRI: {e}"))?,
+                ),
+                (None, true) => reformkg::remote::Target::PerCollection,
+                (None, false) => reformkg::remote::Target::DefaultGraph,
+            };
+            let (service, default_batch) = match (endpoint, update) {
+                (Some(url), _) => (
+                    reformkg::remote::Service::GraphStore(url),
+                    reformkg::remote::push::GRAPH_STORE_BATCH,
+                ),
+                (None, Some(url)) => (
+                    reformkg::remote::Service::Update(url),
+                    reformkg::remote::push::UPDATE_BATCH,
+                ),
+                (None, None) => bail!("give --endpoint URL (Graph Store) or --update URL"),
+            };
+            let push = reformkg::remote::Push {
+                client: reformkg::remote::Client::new(
+                    auth.credentials()?,
+                    (timeout > 0).then(|| Duration::from_secs(timeout)),
+                ),
+                service,
+                batch: batch.map_or(default_batch, |n| usize::try_from(n).unwrap_or(usize::MAX)),
+            };
+            run_push(&cli.store, &push, &target)
         }
         Command::Repl {
             queries,
             ontology,
             timeout,
+            endpoint,
+            auth,
         } => {
-            if !store::exists(&cli.store) {
+            let remote = match endpoint {
+                Some(url) => Some(reformkg::remote::Endpoint::new(
+                    &url,
+                    auth.credentials()?,
+                    None,
+                )?),
+                None => None,
+            };
+            if remote.is_none() && !store::exists(&cli.store) {
                 eprintln!(
                     "No store at {}: building it from seeds/ first…",
                     cli.store.display()
@@ -268,6 +399,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 )),
                 history: reformkg::repl::default_history_file(),
                 timeout: (timeout > 0).then(|| Duration::from_secs(timeout)),
+                remote,
+                credentials: auth.credentials()?,
             };
             let ended = reformkg::repl::run(&config)?;
             if ended.abandoned > 0 {
@@ -525,6 +658,61 @@ fn run_query(store_dir: &Path, text: String, show: Show, limits: QueryLimits) ->
     Ok(ExitCode::SUCCESS)
 }
 
+/// `reformkg query --endpoint`: one statement against a remote endpoint,
+/// written like a local answer.
+fn run_remote_query(
+    remote: &reformkg::remote::Endpoint,
+    text: &str,
+    format: OutputFormat,
+    limits: QueryLimits,
+) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    match remote.run(text, &Prefixes::default())? {
+        reformkg::remote::RemoteAnswer::Updated => {
+            eprintln!("Update applied at {}.", remote.url());
+        }
+        reformkg::remote::RemoteAnswer::Results(results) => {
+            let width = terminal_width(&std::io::stdout());
+            let token = CancellationToken::new();
+            write_query_results(results, format, &token, limits, width, started)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `reformkg push`: the store's graphs into another engine.
+fn run_push(
+    store_dir: &Path,
+    push: &reformkg::remote::Push,
+    target: &reformkg::remote::Target,
+) -> Result<ExitCode> {
+    let snapshot = store::open(store_dir)?;
+    let started = std::time::Instant::now();
+    let bar = reformkg::progress::PushBar::new();
+    let pushed = push.run(snapshot.store(), target, &bar);
+    bar.finish();
+    let pushed = pushed?;
+    let url = match &push.service {
+        reformkg::remote::Service::GraphStore(url) | reformkg::remote::Service::Update(url) => url,
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "Pushed {} triples into {} graph{} at {url} ({} requests, {seconds:.1} s, {:.0} triples/s)",
+        pushed.triples(),
+        pushed.graphs.len(),
+        if pushed.graphs.len() == 1 { "" } else { "s" },
+        pushed.requests,
+        pushed.triples() as f64 / seconds.max(0.001),
+    );
+    for (graph, triples) in &pushed.graphs {
+        eprintln!(
+            "  {}: {triples} triples",
+            graph.as_deref().unwrap_or("(default graph)")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Applies an update to a copy of the live version and publishes it.
 fn apply_update(store_dir: &Path, update: oxigraph::sparql::PreparedSparqlUpdate) -> Result<()> {
     let ((), version) = store::update(store_dir, None, |store| {
@@ -548,6 +736,24 @@ fn answer_query(
     limits: QueryLimits,
     width: Option<u16>,
 ) -> Result<()> {
+    let started = std::time::Instant::now();
+    let results = prepared
+        .on_store(snapshot.store())
+        .execute()
+        .map_err(QueryError::from)?;
+    write_query_results(results, format, token, limits, width, started)
+}
+
+/// Writes an evaluated query's answer (local or remote): results formats
+/// stream, tables and graphs read at most `max_rows`.
+fn write_query_results(
+    results: oxigraph::sparql::QueryResults<'_>,
+    format: OutputFormat,
+    token: &CancellationToken,
+    limits: QueryLimits,
+    width: Option<u16>,
+    started: std::time::Instant,
+) -> Result<()> {
     let prefixes = Prefixes::default();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -555,11 +761,6 @@ fn answer_query(
         format,
         OutputFormat::Csv | OutputFormat::Tsv | OutputFormat::Json | OutputFormat::Xml
     );
-    let started = std::time::Instant::now();
-    let results = prepared
-        .on_store(snapshot.store())
-        .execute()
-        .map_err(QueryError::from)?;
     if streams && matches!(results, oxigraph::sparql::QueryResults::Solutions(_)) {
         stream_solutions(results, format, Some(token), &mut out)?;
         out.flush()?;

@@ -21,6 +21,7 @@ pub use reformkg_extract as extract;
 pub use reformkg_graph as graph;
 pub use reformkg_lexicon as lexicon;
 pub use reformkg_present as present;
+pub use reformkg_remote as remote;
 pub use reformkg_serve as serve;
 pub use reformkg_store as store;
 pub use reformkg_vocab as vocab;

@@ -90,3 +90,73 @@ impl BuildProgress for BuildBar {
         self.redraw();
     }
 }
+
+/// The bar of a push: triples sent and their rate.
+pub struct PushBar {
+    started: Instant,
+    on_terminal: bool,
+    total: AtomicU64,
+    before: AtomicU64,
+    graph_sent: AtomicU64,
+    bar: OnceLock<ProgressBar>,
+}
+
+impl PushBar {
+    pub fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            on_terminal: std::io::stderr().is_terminal(),
+            total: AtomicU64::new(0),
+            before: AtomicU64::new(0),
+            graph_sent: AtomicU64::new(0),
+            bar: OnceLock::new(),
+        }
+    }
+
+    fn redraw(&self, graph: &str) {
+        if !self.on_terminal || self.started.elapsed() < SHOW_AFTER {
+            return;
+        }
+        let bar = self.bar.get_or_init(|| {
+            let bar = ProgressBar::new(self.total.load(Ordering::Relaxed));
+            let style = ProgressStyle::with_template(
+                "{elapsed:>4} [{bar:30}] {pos}/{len} triples ({per_sec}) · {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+            bar.set_style(style);
+            bar
+        });
+        let sent = self.before.load(Ordering::Relaxed) + self.graph_sent.load(Ordering::Relaxed);
+        bar.set_position(sent);
+        bar.set_message(graph.to_owned());
+    }
+
+    /// Removes the bar (the push prints its report next).
+    pub fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Default for PushBar {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl reformkg_remote::PushProgress for PushBar {
+    fn start(&self, total_triples: u64) {
+        self.total.store(total_triples, Ordering::Relaxed);
+    }
+
+    fn sent(&self, graph: &str, triples: u64) {
+        // `triples` counts within one graph: a smaller number starts the next.
+        let previous = self.graph_sent.swap(triples, Ordering::Relaxed);
+        if triples < previous {
+            self.before.fetch_add(previous, Ordering::Relaxed);
+        }
+        self.redraw(graph);
+    }
+}

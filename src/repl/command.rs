@@ -55,6 +55,10 @@ pub enum Command {
     /// `.diagram FILE`: draw the last query result; the extension says
     /// DOT or which picture.
     Diagram(PathBuf),
+    /// `.connect URL`: statements go to a SPARQL endpoint.
+    Connect(String),
+    /// `.disconnect`: back to the local store.
+    Disconnect,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,6 +90,8 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (".export", ".export [FORMAT] FILE", "write the whole graph (turtle, trig, ntriples, nquads, rdfxml, jsonld)"),
     (".diagram", ".diagram FILE", "draw the last CONSTRUCT/DESCRIBE or two-column SELECT result to FILE (.svg, .png, .pdf or .dot)"),
     (".read", ".read FILE", "run the statements in FILE"),
+    (".connect", ".connect URL", "send statements to a SPARQL endpoint (credentials: repl --user/--password-env)"),
+    (".disconnect", ".disconnect", "back to the local store"),
     (".quit", ".quit", "leave (so do Ctrl-D and Ctrl-C twice)"),
 ];
 
@@ -132,6 +138,11 @@ pub fn parse(line: &str) -> Result<Command, CommandError> {
             [path] => Ok(Command::Diagram(unquote(path).into())),
             _ => Err(CommandError::Usage(".diagram FILE")),
         },
+        "connect" => match args {
+            [url] => Ok(Command::Connect(unquote(url).to_owned())),
+            _ => Err(CommandError::Usage(".connect URL")),
+        },
+        "disconnect" => no_args(Command::Disconnect, ".disconnect"),
         other => Err(CommandError::Unknown(other.to_owned())),
     }
 }

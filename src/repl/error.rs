@@ -58,6 +58,14 @@ pub enum ReplError {
     Diagram(#[from] DiagramError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Remote(#[from] crate::remote::RemoteError),
+    #[error("{0} reads the local store, and this session has none (.disconnect needs one too; `reformkg build` makes it)")]
+    NoLocalStore(&'static str),
+    #[error(
+        "{0} reads the whole local store: .disconnect first (the session is connected to {1})"
+    )]
+    LocalOnly(&'static str, String),
     #[error("line {0} is not valid UTF-8, so it was skipped")]
     NotUtf8(usize),
 }

@@ -6,14 +6,21 @@ use super::command::LabelMode;
 use super::error::ReplError;
 use super::text::{self, DefaultValue};
 use crate::present::labels::Labels;
+use crate::remote::Endpoint;
 use crate::store::sparql::{self, Answer, Prefixes};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::store::Store;
 
+/// Where a lookup asks: the local store or the connected endpoint.
+pub enum LookupSource<'a> {
+    Local(&'a Store),
+    Remote(&'a Endpoint),
+}
+
 /// The store seen through the session's prefixes and label language.
 pub struct Lookup<'a> {
-    pub store: &'a Store,
+    pub source: LookupSource<'a>,
     pub prefixes: &'a Prefixes,
     pub lang: &'a str,
 }
@@ -97,11 +104,19 @@ impl Lookup<'_> {
 
     /// The best label of each IRI, by the one label picker.
     fn labels_of(&self, iris: &[&NamedNode]) -> Result<Labels, ReplError> {
-        Ok(Labels::load_for(self.store, iris, self.lang)?)
+        match self.source {
+            LookupSource::Local(store) => Ok(Labels::load_for(store, iris, self.lang)?),
+            LookupSource::Remote(endpoint) => Ok(Labels::load_for_with(iris, self.lang, |q| {
+                endpoint.select_rows(q)
+            })?),
+        }
     }
 
     fn rows(&self, sparql: &str) -> Result<Vec<Vec<Option<Term>>>, ReplError> {
-        Ok(sparql::select_rows(self.store, sparql)?)
+        match self.source {
+            LookupSource::Local(store) => Ok(sparql::select_rows(store, sparql)?),
+            LookupSource::Remote(endpoint) => Ok(endpoint.select_rows(sparql)?),
+        }
     }
 
     /// The term a `.run` value stands for, shaped to what the query
@@ -316,7 +331,7 @@ mod tests {
         let store = store();
         let prefixes = Prefixes::default();
         let lookup = Lookup {
-            store: &store,
+            source: LookupSource::Local(&store),
             prefixes: &prefixes,
             lang: "zh",
         };

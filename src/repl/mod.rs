@@ -14,6 +14,7 @@
 
 pub mod command;
 pub mod complete;
+pub mod context;
 pub mod error;
 pub mod interrupt;
 pub mod lookup;
@@ -53,6 +54,10 @@ pub struct ReplConfig {
     pub history: Option<PathBuf>,
     /// The starting `.timeout` (`None`: no limit).
     pub timeout: Option<std::time::Duration>,
+    /// Statements go to this endpoint from the start (`repl --endpoint`).
+    pub remote: Option<crate::remote::Endpoint>,
+    /// What `.connect` authenticates with.
+    pub credentials: Option<crate::remote::Credentials>,
 }
 
 /// How a REPL run ended.
@@ -94,15 +99,26 @@ pub enum StartError {
 /// to the newest version. Updates are applied to a copy and published.
 pub fn run(config: &ReplConfig) -> Result<Ended, StartError> {
     let interactive = std::io::stdin().is_terminal();
-    let snapshot = store::open(&config.store_dir)?;
+    // Connected to an endpoint, the session needs no local store (it is
+    // read if there is one, for `.disconnect`).
+    let snapshot = if config.remote.is_some() && !store::exists(&config.store_dir) {
+        None
+    } else {
+        Some(store::open(&config.store_dir)?)
+    };
     let interrupt = Interrupt::default();
     let mut session = Session::new(
         snapshot,
+        config.store_dir.clone(),
         config.saved.clone(),
         interrupt.clone(),
         interactive,
         config.timeout,
     );
+    session.set_credentials(config.credentials.clone());
+    if let Some(endpoint) = &config.remote {
+        session.connect(endpoint.clone());
+    }
     if interactive {
         interact(&mut session, config, interrupt)?;
         return Ok(Ended {
@@ -148,7 +164,7 @@ fn interact(
     interrupt: Interrupt,
 ) -> Result<(), StartError> {
     let vocabulary = SharedVocabulary::default();
-    vocabulary.refresh_in_background(session.snapshot());
+    refresh_vocabulary(&vocabulary, session);
     let mut editor = editor(session, vocabulary.clone())?;
     // After the editor: rustyline installs a SIGINT handler of its own
     // that only its prompt would read, and this one must win.
@@ -188,7 +204,7 @@ fn interact(
                     }
                     if matches!(&input, Complete::Sparql { text, .. } if sparql::is_update(text)) {
                         // New classes, properties or labels complete too.
-                        vocabulary.refresh_in_background(session.snapshot());
+                        refresh_vocabulary(&vocabulary, session);
                     }
                     if flow == Flow::Quit {
                         return Ok(());
@@ -234,15 +250,26 @@ fn editor(
     Ok(editor)
 }
 
+/// Completion reads the local store's vocabulary; connected to an
+/// endpoint, it keeps to keywords, prefixes and what it already has.
+fn refresh_vocabulary(vocabulary: &SharedVocabulary, session: &Session) {
+    if session.remote().is_some() {
+        return;
+    }
+    if let Some(snapshot) = session.snapshot() {
+        vocabulary.refresh_in_background(snapshot);
+    }
+}
+
 fn print_banner(session: &Session, store_dir: &Path) {
     // No statement count: counting reads every row, seconds on a large
     // store before the first prompt (`stats` counts on request).
-    println!(
-        "reformkg {} · {} ({})",
-        env!("CARGO_PKG_VERSION"),
-        store_dir.display(),
-        session.snapshot().version()
-    );
+    let source = match (session.remote(), session.snapshot()) {
+        (Some(endpoint), _) => format!("connected to {}", endpoint.url()),
+        (None, Some(snapshot)) => format!("{} ({})", store_dir.display(), snapshot.version()),
+        (None, None) => store_dir.display().to_string(),
+    };
+    println!("reformkg {} · {source}", env!("CARGO_PKG_VERSION"));
     println!(
         "End a statement with ; or a blank line. .help lists commands; Tab completes; Ctrl-D quits."
     );

@@ -2,6 +2,7 @@
 //! so Ctrl-C and `.timeout` stop it and the prompt comes back.
 
 use super::error::ReplError;
+use crate::remote::{Endpoint, RemoteAnswer};
 use crate::store::sparql::{self, Answer, Limits, Prefixes, QueryError, Statement, Timed};
 use crate::store::{self, Snapshot, UpdateError};
 use oxigraph::sparql::CancellationToken;
@@ -27,6 +28,15 @@ pub struct Worked {
     pub published: Option<store::Version>,
 }
 
+/// Where a statement runs.
+#[derive(Clone)]
+pub enum Target {
+    /// The local store's pinned version.
+    Local(Snapshot),
+    /// A SPARQL endpoint (`repl --endpoint`, `.connect`).
+    Remote(Endpoint),
+}
+
 /// How waiting for a worker ended.
 pub enum Waited {
     /// The worker answered (after a cancel, if `cancelled`).
@@ -40,13 +50,13 @@ pub enum Waited {
 /// `timeout` passes (the caller's `token` also cancels it, from Ctrl-C).
 /// Returns how it ended and whether the timeout fired.
 pub fn run(
-    snapshot: &Snapshot,
+    target: &Target,
     prefixes: &Prefixes,
     sparql: &str,
     token: &CancellationToken,
     timeout: Option<Duration>,
 ) -> Result<(Waited, bool), ReplError> {
-    let (receiver, worker) = spawn(snapshot, prefixes, sparql, token.clone())?;
+    let (receiver, worker) = spawn(target, prefixes, sparql, token.clone())?;
     let started = Instant::now();
     let mut timed_out = false;
     let mut cancelled_at: Option<Instant> = None;
@@ -79,19 +89,23 @@ pub fn run(
 }
 
 fn spawn(
-    snapshot: &Snapshot,
+    target: &Target,
     prefixes: &Prefixes,
     sparql: &str,
     token: CancellationToken,
 ) -> Result<(Receiver<WorkerResult>, JoinHandle<()>), ReplError> {
     let (sender, receiver) = mpsc::channel();
-    let (snapshot, prefixes, text) = (snapshot.clone(), prefixes.clone(), sparql.to_owned());
+    let (target, prefixes, text) = (target.clone(), prefixes.clone(), sparql.to_owned());
     let worker = std::thread::Builder::new()
         .name("sparql".to_owned())
         .stack_size(sparql::STACK_SIZE)
         .spawn(move || {
             // The receiver is gone only when the REPL gave up waiting.
-            let _ = sender.send(work(&snapshot, &text, &prefixes, token));
+            let result = match &target {
+                Target::Local(snapshot) => work(snapshot, &text, &prefixes, token),
+                Target::Remote(endpoint) => work_remote(endpoint, &text, &prefixes, token),
+            };
+            let _ = sender.send(result);
         })
         .map_err(ReplError::Thread)?;
     Ok((receiver, worker))
@@ -133,4 +147,34 @@ fn work(
             })
         }
     }
+}
+
+/// A statement's work against an endpoint: the answer streams back through
+/// Oxigraph's parsers and is read like a local one (cancelling stops the
+/// reading; the server may go on until its own limit).
+fn work_remote(
+    endpoint: &Endpoint,
+    sparql: &str,
+    prefixes: &Prefixes,
+    token: CancellationToken,
+) -> WorkerResult {
+    let started = Instant::now();
+    sparql::check_nesting(sparql)?;
+    let timed = match endpoint.run(sparql, prefixes)? {
+        RemoteAnswer::Updated => Timed {
+            answer: Answer::Updated,
+            elapsed: started.elapsed(),
+            truncated: false,
+        },
+        RemoteAnswer::Results(results) => {
+            let limits = Limits {
+                max_rows: Some(HELD_ROWS),
+            };
+            sparql::read_answer(results, Some(token), limits, started)?
+        }
+    };
+    Ok(Worked {
+        timed,
+        published: None,
+    })
 }

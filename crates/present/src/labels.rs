@@ -85,15 +85,42 @@ impl Labels {
         Ok(labels)
     }
 
+    /// [`Labels::load_for`] through another engine: `select` runs a SELECT
+    /// there and gives its rows. Plain SPARQL 1.1 (no LATERAL), in chunks
+    /// that keep each request small.
+    pub fn load_for_with<E>(
+        iris: &[&NamedNode],
+        tag: &str,
+        mut select: impl FnMut(&str) -> Result<Vec<Vec<Option<Term>>>, E>,
+    ) -> Result<Self, E> {
+        let mut labels = Labels::for_tag(tag);
+        let mut distinct = iris.to_vec();
+        distinct.sort();
+        distinct.dedup();
+        for chunk in distinct.chunks(100) {
+            let values: Vec<String> = chunk.iter().map(|n| n.to_string()).collect();
+            let sparql = format!(
+                "SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {} }} {LABEL_PREDICATES} ?s ?p ?label FILTER(isLiteral(?label)) }}",
+                values.join(" ")
+            );
+            labels.offer_rows(select(&sparql)?);
+        }
+        Ok(labels)
+    }
+
     fn read(&mut self, store: &Store, sparql: &str) -> Result<(), QueryError> {
-        for row in sparql::select_rows(store, sparql)? {
+        self.offer_rows(sparql::select_rows(store, sparql)?);
+        Ok(())
+    }
+
+    fn offer_rows(&mut self, rows: Vec<Vec<Option<Term>>>) {
+        for row in rows {
             if let [Some(Term::NamedNode(s)), Some(Term::NamedNode(p)), Some(Term::Literal(l))] =
                 row.as_slice()
             {
                 self.offer(s.as_str(), p.as_str(), l.value(), l.language());
             }
         }
-        Ok(())
     }
 
     /// No labels yet: every IRI reads as its local name.

@@ -12,6 +12,9 @@ use oxrdf::NamedNode;
 pub const RK: &str = "https://w3id.org/reformkg/ontology#";
 /// Where every resource the build mints lives.
 pub const ID: &str = "https://w3id.org/reformkg/id/";
+/// Names of the graphs reformkg writes into other engines (`reformkg push
+/// --graph-per-collection`).
+pub const GRAPH: &str = "https://w3id.org/reformkg/id/graph/";
 
 pub const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 pub const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";

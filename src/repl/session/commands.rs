@@ -41,10 +41,12 @@ impl Session {
             Command::Labels(Some(mode)) => self.settings.labels = mode,
             Command::Lang(None) => eprintln!("lang {}", self.settings.lang),
             Command::Lang(Some(lang)) => self.settings.lang = lang,
-            Command::Stats => println!("{}", stats(self.store())?),
+            Command::Stats => println!("{}", stats(self.store(".stats")?)?),
             Command::Export { format, path } => self.export_to(format, &path)?,
             Command::Read(path) => return self.read(&path),
             Command::Diagram(path) => self.draw_last_answer(&path)?,
+            Command::Connect(url) => self.connect_to(&url)?,
+            Command::Disconnect => self.disconnect()?,
         }
         Ok(Flow::Continue)
     }
@@ -80,7 +82,7 @@ impl Session {
         };
         // No half-written file where a good one was, whatever fails.
         let mut file = crate::store::atomic_file::AtomicFile::create(path).map_err(write_error)?;
-        let count = export(self.store(), format, &mut file)?;
+        let count = export(self.store(".export")?, format, &mut file)?;
         file.commit().map_err(write_error)?;
         eprintln!("wrote {count} statements to {}", path.display());
         Ok(())
@@ -90,8 +92,16 @@ impl Session {
     /// language (read from the store as it is now).
     fn draw_last_answer(&self, path: &Path) -> Result<(), ReplError> {
         let answer = self.last_answer.as_ref().ok_or(ReplError::NothingToDraw)?;
-        let drawing =
-            diagram::from_answer(self.store(), answer, diagram_lang(&self.settings.lang))?;
+        let lang = diagram_lang(&self.settings.lang);
+        let drawing = match self.remote() {
+            // Labels and classes of the drawn resources, fetched from the
+            // endpoint into a scratch store.
+            Some(endpoint) => {
+                let context = crate::repl::context::of_answer(endpoint, answer)?;
+                diagram::from_answer(&context, answer, lang)?
+            }
+            None => diagram::from_answer(self.store(".diagram")?, answer, lang)?,
+        };
         let written = drawing.write(path)?;
         if !written.warnings.is_empty() {
             eprintln!("{}", written.warnings);
@@ -115,10 +125,52 @@ impl Session {
         let mut sparql = self.saved.text(name)?;
         for (variable, value) in bindings {
             text::check_variable(&sparql, variable)?;
-            let term = self.lookup().binding_term(&sparql, variable, value)?;
-            eprintln!("?{variable} = {}", self.lookup().describe(&term));
+            let lookup = self.lookup()?;
+            let term = lookup.binding_term(&sparql, variable, value)?;
+            eprintln!("?{variable} = {}", lookup.describe(&term));
             sparql = text::bind(&sparql, variable, &term.to_string())?;
         }
         self.statement(&sparql)
+    }
+}
+
+impl Session {
+    /// `.connect URL`: checks the endpoint answers (`ASK {}`), then sends
+    /// every statement there.
+    fn connect_to(&mut self, url: &str) -> Result<(), ReplError> {
+        let credentials = self.credentials.clone();
+        let endpoint = crate::remote::Endpoint::new(url, credentials, None)?;
+        let started = std::time::Instant::now();
+        endpoint.run("ASK {}", &crate::store::sparql::Prefixes::default())?;
+        eprintln!(
+            "connected to {} (answered in {}); .disconnect goes back to the local store",
+            endpoint.url(),
+            format_duration(started.elapsed())
+        );
+        self.connect(endpoint);
+        Ok(())
+    }
+
+    /// `.disconnect`: statements go to the local store again.
+    fn disconnect(&mut self) -> Result<(), ReplError> {
+        let Some(endpoint) = self.remote.take() else {
+            eprintln!("not connected: statements already go to the local store");
+            return Ok(());
+        };
+        if self.snapshot.is_none() {
+            match crate::store::open(&self.store_dir) {
+                Ok(snapshot) => self.snapshot = Some(snapshot),
+                Err(e) => {
+                    self.remote = Some(endpoint);
+                    return Err(e.into());
+                }
+            }
+        }
+        eprintln!(
+            "disconnected from {}; reading {}",
+            endpoint.url(),
+            self.store_dir.display()
+        );
+        Ok(())
     }
 }

@@ -16,10 +16,11 @@ pub use script::ScriptOutcome;
 use super::command;
 use super::error::ReplError;
 use super::interrupt::Interrupt;
-use super::lookup::Lookup;
+use super::lookup::{Lookup, LookupSource};
 use super::settings::{format_duration, Settings};
 use super::text::{self, Complete};
-use super::worker::{self, Waited, WorkerResult};
+use super::worker::{self, Target, Waited, WorkerResult};
+use crate::remote::{Credentials, Endpoint};
 use crate::saved::SavedQueries;
 use crate::store::sparql::{Answer, Prefixes, Timed};
 use crate::store::{self, Snapshot, StoreError};
@@ -27,6 +28,7 @@ use output::Output;
 use oxigraph::model::NamedNode;
 use oxigraph::sparql::CancellationToken;
 use oxigraph::store::Store;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// What to do after a piece of input.
@@ -39,9 +41,14 @@ pub enum Flow {
 /// One REPL session: the store being read, the session's prefixes and
 /// settings, and where results go.
 pub struct Session {
-    /// The version being read; replaced when a build or an update
-    /// publishes a newer one.
-    snapshot: Snapshot,
+    /// The local version being read; replaced when a build or an update
+    /// publishes a newer one. `None` for `repl --endpoint` without a store.
+    snapshot: Option<Snapshot>,
+    store_dir: PathBuf,
+    /// The endpoint statements go to instead (`.connect`), and the
+    /// credentials `.connect` uses.
+    remote: Option<Endpoint>,
+    credentials: Option<Credentials>,
     prefixes: Prefixes,
     saved: SavedQueries,
     settings: Settings,
@@ -60,7 +67,8 @@ pub struct Session {
 
 impl Session {
     pub fn new(
-        snapshot: Snapshot,
+        snapshot: Option<Snapshot>,
+        store_dir: PathBuf,
         saved: SavedQueries,
         interrupt: Interrupt,
         interactive: bool,
@@ -68,6 +76,9 @@ impl Session {
     ) -> Self {
         Self {
             snapshot,
+            store_dir,
+            remote: None,
+            credentials: None,
             prefixes: Prefixes::default(),
             saved,
             settings: Settings::new(interactive, timeout),
@@ -81,14 +92,41 @@ impl Session {
         }
     }
 
-    pub fn store(&self) -> &Store {
-        self.snapshot.store()
+    /// The local store, for commands that read all of it (`what` names the
+    /// command in the error).
+    pub fn store(&self, what: &'static str) -> Result<&Store, ReplError> {
+        if let Some(remote) = &self.remote {
+            return Err(ReplError::LocalOnly(what, remote.url().to_owned()));
+        }
+        self.snapshot
+            .as_ref()
+            .map(Snapshot::store)
+            .ok_or(ReplError::NoLocalStore(what))
     }
 
-    /// The version being read, to hand to a background thread (it stays
-    /// pinned while the thread holds it).
-    pub fn snapshot(&self) -> Snapshot {
+    /// The local version being read, to hand to a background thread (it
+    /// stays pinned while the thread holds it).
+    pub fn snapshot(&self) -> Option<Snapshot> {
         self.snapshot.clone()
+    }
+
+    pub fn store_dir(&self) -> &std::path::Path {
+        &self.store_dir
+    }
+
+    /// The endpoint statements go to, when connected.
+    pub fn remote(&self) -> Option<&Endpoint> {
+        self.remote.as_ref()
+    }
+
+    /// Statements go to `endpoint` from now on.
+    pub fn connect(&mut self, endpoint: Endpoint) {
+        self.remote = Some(endpoint);
+    }
+
+    /// What `.connect` authenticates with.
+    pub fn set_credentials(&mut self, credentials: Option<Credentials>) {
+        self.credentials = credentials;
     }
 
     /// How many statements ran past cancelling and may still be running.
@@ -99,16 +137,17 @@ impl Session {
     /// Moves to the live version if a build or an update replaced the one
     /// being read, and says so. Called before every piece of input.
     pub fn follow_store(&mut self) -> Result<bool, ReplError> {
-        if !self.snapshot.is_stale() {
+        let Some(snapshot) = self.snapshot.as_ref().filter(|s| s.is_stale()) else {
             return Ok(false);
-        }
-        let old = self.snapshot.version();
-        self.snapshot = store::open(self.snapshot.dir())?;
+        };
+        let old = snapshot.version();
+        let new = store::open(snapshot.dir())?;
         eprintln!(
             "note: the store at {} was replaced ({old} → {}); now reading the new one",
-            self.snapshot.dir().display(),
-            self.snapshot.version()
+            new.dir().display(),
+            new.version()
         );
+        self.snapshot = Some(new);
         Ok(true)
     }
 
@@ -120,12 +159,17 @@ impl Session {
         &self.saved
     }
 
-    fn lookup(&self) -> Lookup<'_> {
-        Lookup {
-            store: self.snapshot.store(),
+    fn lookup(&self) -> Result<Lookup<'_>, ReplError> {
+        let source = match (&self.remote, &self.snapshot) {
+            (Some(endpoint), _) => LookupSource::Remote(endpoint),
+            (None, Some(snapshot)) => LookupSource::Local(snapshot.store()),
+            (None, None) => return Err(ReplError::NoLocalStore("looking up labels")),
+        };
+        Ok(Lookup {
+            source,
             prefixes: &self.prefixes,
             lang: &self.settings.lang,
-        }
+        })
     }
 
     /// The terminal width tables are fitted to (`None`: no limit).
@@ -187,8 +231,13 @@ impl Session {
         let interrupt = self.interrupt.clone();
         let _armed = interrupt.arm(token.clone());
         let started = Instant::now();
+        let target = match (&self.remote, &self.snapshot) {
+            (Some(endpoint), _) => Target::Remote(endpoint.clone()),
+            (None, Some(snapshot)) => Target::Local(snapshot.clone()),
+            (None, None) => return Err(ReplError::NoLocalStore("a statement")),
+        };
         let (waited, timed_out) = worker::run(
-            &self.snapshot,
+            &target,
             &self.prefixes,
             sparql,
             &token,
@@ -216,7 +265,7 @@ impl Session {
             Ok(worked) => {
                 if worked.published.is_some() {
                     // Our own update: read what it published, no note.
-                    self.snapshot = store::open(self.snapshot.dir())?;
+                    self.snapshot = Some(store::open(&self.store_dir)?);
                 }
                 Ok(worked.timed)
             }

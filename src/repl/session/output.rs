@@ -29,7 +29,7 @@ impl Session {
             (Answer::Solutions { variables, rows }, OutputFormat::Table, mode)
                 if mode != LabelMode::Off =>
             {
-                self.lookup().labelled(variables, rows, mode)?
+                self.lookup()?.labelled(variables, rows, mode)?
             }
             (answer, _, _) => answer.clone(),
         };

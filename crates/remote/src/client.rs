@@ -1,0 +1,359 @@
+//! The one HTTP client of reformkg: a request with a known length, HTTP
+//! Basic or Digest authentication when the server asks for it, and errors
+//! that carry the server's status and its own one-line reason.
+
+use std::io::Read;
+use std::time::Duration;
+
+/// A user name and password for an endpoint that asks for them.
+#[derive(Clone)]
+pub struct Credentials {
+    pub user: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print a password, even in a debug dump.
+        write!(f, "Credentials({})", self.user)
+    }
+}
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    /// The server answered with an error status.
+    #[error("{method} {url}: HTTP {status}{}: {message}{}", server.as_deref().map(|s| format!(" from {s}")).unwrap_or_default(), hint.as_deref().map(|h| format!(" ({h})")).unwrap_or_default())]
+    Status {
+        method: &'static str,
+        url: String,
+        status: u16,
+        server: Option<String>,
+        message: String,
+        hint: Option<String>,
+    },
+    /// No answer: refused connection, DNS, TLS, timeout.
+    #[error("{method} {url}: {reason}")]
+    Transport {
+        method: &'static str,
+        url: String,
+        reason: String,
+    },
+    /// The server asked for credentials in a way this client does not speak.
+    #[error("{url}: the server asks for authentication reformkg cannot answer: {challenge}")]
+    Authentication { url: String, challenge: String },
+    /// The answer could not be read or parsed.
+    #[error("{url}: {reason}")]
+    Answer { url: String, reason: String },
+    #[error("{0} is not an http:// or https:// URL")]
+    BadUrl(String),
+}
+
+/// The body of a request: its media type and bytes (always sent with a
+/// `Content-Length`: Virtuoso accepts a chunked body with 201 and stores
+/// nothing).
+pub struct Body<'a> {
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// An answer with a 2xx status.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub server: Option<String>,
+    reader: Box<dyn Read + Send + Sync + 'static>,
+}
+
+impl Answer {
+    /// The body, to be read once.
+    pub fn into_reader(self) -> Box<dyn Read + Send + Sync + 'static> {
+        self.reader
+    }
+}
+
+/// A client for one endpoint's requests.
+#[derive(Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    credentials: Option<Credentials>,
+}
+
+impl Client {
+    /// A client whose requests give up after `timeout` (connect, send and
+    /// read together); `None` waits as long as the server takes.
+    pub fn new(credentials: Option<Credentials>, timeout: Option<Duration>) -> Self {
+        let mut builder = ureq::AgentBuilder::new()
+            .user_agent(concat!("reformkg/", env!("CARGO_PKG_VERSION")))
+            .redirects(5);
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        Self {
+            agent: builder.build(),
+            credentials,
+        }
+    }
+
+    /// Sends one request. A 401 is answered once with the credentials the
+    /// client has, in the scheme the server asked for (Basic or Digest).
+    pub fn send(
+        &self,
+        method: &'static str,
+        url: &str,
+        accept: Option<&str>,
+        body: Option<&Body<'_>>,
+    ) -> Result<Answer, RemoteError> {
+        check_url(url)?;
+        match self.attempt(method, url, accept, body, None) {
+            Err(Failure::Unauthorized(challenge)) => match &self.credentials {
+                Some(credentials) => {
+                    let authorization = authorization(credentials, &challenge, method, url, body)?;
+                    self.attempt(method, url, accept, body, Some(&authorization))
+                        .map_err(|failure| failure.into_error(method, url))
+                }
+                None => Err(Failure::Unauthorized(challenge).into_error(method, url)),
+            },
+            other => other.map_err(|failure| failure.into_error(method, url)),
+        }
+    }
+
+    fn attempt(
+        &self,
+        method: &'static str,
+        url: &str,
+        accept: Option<&str>,
+        body: Option<&Body<'_>>,
+        authorization: Option<&str>,
+    ) -> Result<Answer, Failure> {
+        let mut request = self.agent.request(method, url);
+        if let Some(accept) = accept {
+            request = request.set("Accept", accept);
+        }
+        if let Some(authorization) = authorization {
+            request = request.set("Authorization", authorization);
+        }
+        let sent = match body {
+            Some(body) => request
+                .set("Content-Type", body.content_type)
+                .send_bytes(body.bytes),
+            None => request.call(),
+        };
+        match sent {
+            Ok(response) => Ok(answer(response)),
+            Err(ureq::Error::Status(401, response)) if authorization.is_none() => Err(
+                Failure::Unauthorized(response.header("WWW-Authenticate").unwrap_or("").to_owned()),
+            ),
+            Err(ureq::Error::Status(status, response)) => Err(Failure::Status(status, response)),
+            Err(ureq::Error::Transport(transport)) => Err(Failure::Transport(transport)),
+        }
+    }
+}
+
+enum Failure {
+    Unauthorized(String),
+    Status(u16, ureq::Response),
+    Transport(ureq::Transport),
+}
+
+impl Failure {
+    fn into_error(self, method: &'static str, url: &str) -> RemoteError {
+        match self {
+            Failure::Unauthorized(challenge) => RemoteError::Status {
+                method,
+                url: url.to_owned(),
+                status: 401,
+                server: None,
+                message: "authentication required".to_owned(),
+                hint: Some(if challenge.is_empty() {
+                    "give --user and --password-env".to_owned()
+                } else {
+                    format!("the server asks for {challenge}; give --user and --password-env")
+                }),
+            },
+            Failure::Status(status, response) => {
+                let server = response.header("Server").map(str::to_owned);
+                let mut text = String::new();
+                let _ = response
+                    .into_reader()
+                    .take(64 * 1024)
+                    .read_to_string(&mut text);
+                let message = one_line_reason(&text);
+                let hint = hint_for(status, server.as_deref(), &message);
+                RemoteError::Status {
+                    method,
+                    url: url.to_owned(),
+                    status,
+                    server,
+                    message,
+                    hint,
+                }
+            }
+            Failure::Transport(transport) => RemoteError::Transport {
+                method,
+                url: url.to_owned(),
+                reason: transport.to_string(),
+            },
+        }
+    }
+}
+
+fn answer(response: ureq::Response) -> Answer {
+    Answer {
+        status: response.status(),
+        content_type: response.content_type().to_owned(),
+        server: response.header("Server").map(str::to_owned),
+        reader: Box::new(response.into_reader()),
+    }
+}
+
+fn check_url(url: &str) -> Result<(), RemoteError> {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(RemoteError::BadUrl(url.to_owned()))
+    }
+}
+
+/// The `Authorization` header answering `challenge`.
+fn authorization(
+    credentials: &Credentials,
+    challenge: &str,
+    method: &'static str,
+    url: &str,
+    body: Option<&Body<'_>>,
+) -> Result<String, RemoteError> {
+    let scheme = challenge
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match scheme.as_str() {
+        "digest" => digest(credentials, challenge, method, url, body),
+        // No challenge at all: Basic is what such servers expect.
+        "basic" | "" => {
+            use base64::Engine;
+            let pair = format!("{}:{}", credentials.user, credentials.password);
+            Ok(format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            ))
+        }
+        _ => Err(RemoteError::Authentication {
+            url: url.to_owned(),
+            challenge: challenge.to_owned(),
+        }),
+    }
+}
+
+fn digest(
+    credentials: &Credentials,
+    challenge: &str,
+    method: &'static str,
+    url: &str,
+    body: Option<&Body<'_>>,
+) -> Result<String, RemoteError> {
+    let refused = |reason: String| RemoteError::Authentication {
+        url: url.to_owned(),
+        challenge: reason,
+    };
+    let mut prompt = digest_auth::parse(challenge).map_err(|e| refused(e.to_string()))?;
+    let context = digest_auth::AuthContext::new_with_method(
+        credentials.user.as_str(),
+        credentials.password.as_str(),
+        request_target(url),
+        body.map(|b| b.bytes),
+        digest_auth::HttpMethod::from(method),
+    );
+    let answer = prompt
+        .respond(&context)
+        .map_err(|e| refused(e.to_string()))?;
+    Ok(answer.to_header_string())
+}
+
+/// The path and query of a URL: what Digest signs as the `uri`.
+fn request_target(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(slash) => after_scheme[slash..].to_owned(),
+        None => "/".to_owned(),
+    }
+}
+
+/// The server's reason in one line: the body's first meaningful text, with
+/// HTML tags dropped (Virtuoso and others answer errors as HTML pages).
+pub fn one_line_reason(body: &str) -> String {
+    let mut text = String::with_capacity(body.len().min(4096));
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let joined = words.join(" ");
+    let reason = if joined.is_empty() {
+        "(no message)".to_owned()
+    } else {
+        joined
+    };
+    truncate_chars(&reason, 300)
+}
+
+fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// What a user can do about a known engine's way of refusing.
+fn hint_for(status: u16, server: Option<&str>, message: &str) -> Option<String> {
+    let virtuoso = server.is_some_and(|s| s.contains("Virtuoso"));
+    if virtuoso && status == 500 && message.contains("permission") {
+        return Some(
+            "Virtuoso refuses an update with 500: grant SPARQL_UPDATE to the endpoint's user, \
+             or use its authenticated endpoint (/sparql-auth) with --user"
+                .to_owned(),
+        );
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_is_one_line_without_tags() {
+        let html = "<html><head><title>Error</title></head>\n<body><h3>Virtuoso 37000 Error</h3>\n SP030: bad\n</body></html>";
+        assert_eq!(
+            one_line_reason(html),
+            "Error Virtuoso 37000 Error SP030: bad"
+        );
+        assert_eq!(one_line_reason("  \n "), "(no message)");
+        assert!(one_line_reason(&"x".repeat(1000)).chars().count() <= 301);
+    }
+
+    #[test]
+    fn digest_signs_the_path_and_query() {
+        assert_eq!(
+            request_target("http://127.0.0.1:8890/sparql-auth?a=b"),
+            "/sparql-auth?a=b"
+        );
+        assert_eq!(request_target("https://example.org"), "/");
+    }
+
+    #[test]
+    fn only_http_urls_are_sent() {
+        assert!(check_url("ftp://x").is_err());
+        assert!(check_url("HTTPS://x/sparql").is_ok());
+    }
+}

@@ -1,0 +1,586 @@
+//! `reformkg push`: the store's graphs into another engine, through the
+//! SPARQL 1.1 Graph Store HTTP Protocol or SPARQL 1.1 Update.
+//!
+//! Each target graph is replaced, not added to, so pushing twice gives the
+//! same remote content: its first request replaces the graph (a Graph Store
+//! `PUT`, or `DROP SILENT GRAPH` before `INSERT DATA`) and the rest of its
+//! triples follow in bounded batches (`POST`, or more `INSERT DATA`). A
+//! blank node means something only within one request, so every triple
+//! with a blank node goes in the graph's first request.
+
+use crate::client::{Body, Client, RemoteError};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+use oxigraph::store::{StorageError, Store};
+use reformkg_store::sparql::{self, QueryError};
+use reformkg_vocab as vocab;
+use std::collections::HashSet;
+
+/// Triples per Graph Store request.
+pub const GRAPH_STORE_BATCH: usize = 50_000;
+/// Triples per `INSERT DATA` (Virtuoso fails from about 5,000).
+pub const UPDATE_BATCH: usize = 1_000;
+/// Triples with blank nodes per `INSERT { … } WHERE {}` (Virtuoso compiles
+/// a template to SQL and gives up past 10,000 lines: about 250 triples).
+const TEMPLATE_BATCH: usize = 100;
+
+/// Where the graph goes.
+#[derive(Debug, Clone)]
+pub enum Service {
+    /// A Graph Store HTTP Protocol service (`/store`, Virtuoso's
+    /// `/sparql-graph-crud`).
+    GraphStore(String),
+    /// A SPARQL Update endpoint (form-encoded `update=`).
+    Update(String),
+}
+
+/// Which remote graphs the built graph fills.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The remote default graph (not every engine's Graph Store takes it:
+    /// Virtuoso's answers 500).
+    DefaultGraph,
+    /// One named graph.
+    Graph(NamedNode),
+    /// One named graph per collection, plus one for the ontology and the
+    /// nodes collections share.
+    PerCollection,
+}
+
+/// Why a push failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    #[error("reading the store: {0}")]
+    Storage(#[from] StorageError),
+    #[error("reading the store: {0}")]
+    Query(#[from] QueryError),
+    #[error("the store already has a named graph <{0}>: push it under another --graph")]
+    Clash(String),
+}
+
+/// Reports progress, in triples, as batches are sent.
+pub trait PushProgress {
+    fn start(&self, _total_triples: u64) {}
+    fn sent(&self, _graph: &str, _triples: u64) {}
+}
+
+/// No progress shown.
+pub struct Silent;
+impl PushProgress for Silent {}
+
+/// What a push sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pushed {
+    /// Each remote graph (`None`: the default graph) and its triples.
+    pub graphs: Vec<(Option<String>, u64)>,
+    pub requests: usize,
+}
+
+impl Pushed {
+    pub fn triples(&self) -> u64 {
+        self.graphs.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// A push: where to, and how many triples per request.
+pub struct Push {
+    pub client: Client,
+    pub service: Service,
+    pub batch: usize,
+}
+
+/// The graph of a collection when pushing one per collection.
+pub fn collection_graph(collection: &NamedNode) -> NamedNode {
+    let slug = collection
+        .as_str()
+        .rsplit('/')
+        .next()
+        .unwrap_or(collection.as_str());
+    NamedNode::new_unchecked(format!("{}collection/{slug}", vocab::GRAPH))
+}
+
+/// The graph of the ontology and the shared nodes when pushing one per
+/// collection.
+pub fn shared_graph() -> NamedNode {
+    NamedNode::new_unchecked(format!("{}shared", vocab::GRAPH))
+}
+
+/// Which local triples fill one remote graph.
+enum Source {
+    /// All of a local graph.
+    Graph(GraphName),
+    /// The default graph's triples about these subjects.
+    Subjects(Vec<NamedOrBlankNode>),
+    /// The default graph's triples about any other subject.
+    AllBut(HashSet<NamedOrBlankNode>),
+}
+
+struct Job {
+    remote: Option<NamedNode>,
+    source: Source,
+}
+
+impl Push {
+    /// Sends the store's graphs: the built (default) graph to `target`, and
+    /// each named graph of the store (files added with `reformkg load`)
+    /// under its own name.
+    pub fn run(
+        &self,
+        store: &Store,
+        target: &Target,
+        progress: &dyn PushProgress,
+    ) -> Result<Pushed, PushError> {
+        let jobs = plan(store, target)?;
+        progress.start(store.len()? as u64);
+        let mut pushed = Pushed {
+            graphs: Vec::new(),
+            requests: 0,
+        };
+        for job in &jobs {
+            let (triples, requests) = self.send_graph(store, job, progress)?;
+            pushed
+                .graphs
+                .push((job.remote.as_ref().map(|g| g.as_str().to_owned()), triples));
+            pushed.requests += requests;
+        }
+        Ok(pushed)
+    }
+
+    /// Replaces one remote graph with its source's triples; returns the
+    /// triples and requests sent.
+    fn send_graph(
+        &self,
+        store: &Store,
+        job: &Job,
+        progress: &dyn PushProgress,
+    ) -> Result<(u64, usize), PushError> {
+        let name = job.remote.as_ref().map_or("default graph", |g| g.as_str());
+        // Triples with blank nodes first, each blank node's triples in one
+        // request (a blank node names one node only within a request).
+        let mut blank = Vec::new();
+        for_each_triple(store, &job.source, |t| {
+            if has_blank_node(&t) {
+                blank.push(t);
+            }
+            Ok(())
+        })?;
+        let blank_batch = match self.service {
+            Service::GraphStore(_) => usize::MAX,
+            Service::Update(_) => TEMPLATE_BATCH,
+        };
+        let mut sent = 0u64;
+        let mut requests = 0usize;
+        for batch in pack(blank_components(blank), blank_batch) {
+            self.send_batch(job.remote.as_ref(), &batch, requests == 0)?;
+            sent += batch.len() as u64;
+            progress.sent(name, sent);
+            requests += 1;
+        }
+        let batch_size = self.batch.max(1);
+        let mut batch: Vec<Triple> = Vec::new();
+        for_each_triple(store, &job.source, |t| {
+            if has_blank_node(&t) {
+                return Ok(());
+            }
+            batch.push(t);
+            if batch.len() >= batch_size {
+                self.send_batch(job.remote.as_ref(), &batch, requests == 0)?;
+                sent += batch.len() as u64;
+                progress.sent(name, sent);
+                requests += 1;
+                batch.clear();
+            }
+            Ok(())
+        })?;
+        if !batch.is_empty() || requests == 0 {
+            // The last batch; for an empty source, the request that empties
+            // the remote graph.
+            self.send_batch(job.remote.as_ref(), &batch, requests == 0)?;
+            sent += batch.len() as u64;
+            progress.sent(name, sent);
+            requests += 1;
+        }
+        Ok((sent, requests))
+    }
+
+    fn send_batch(
+        &self,
+        graph: Option<&NamedNode>,
+        triples: &[Triple],
+        replace: bool,
+    ) -> Result<(), PushError> {
+        match &self.service {
+            Service::GraphStore(url) => {
+                let url = graph_store_url(url, graph);
+                let body = n_triples(triples);
+                let method = if replace { "PUT" } else { "POST" };
+                self.client.send(
+                    method,
+                    &url,
+                    None,
+                    Some(&Body {
+                        content_type: "application/n-triples",
+                        bytes: &body,
+                    }),
+                )?;
+            }
+            Service::Update(url) => {
+                let update = insert_data(graph, triples, replace);
+                let form = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("update", &update)
+                    .finish();
+                self.client.send(
+                    "POST",
+                    url,
+                    None,
+                    Some(&Body {
+                        content_type: "application/x-www-form-urlencoded",
+                        bytes: form.as_bytes(),
+                    }),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The remote graphs and what fills each.
+fn plan(store: &Store, target: &Target) -> Result<Vec<Job>, PushError> {
+    let named: Vec<NamedNode> = store
+        .named_graphs()
+        .filter_map(|g| match g {
+            Ok(NamedOrBlankNode::NamedNode(n)) => Some(Ok(n)),
+            Ok(NamedOrBlankNode::BlankNode(_)) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<Result<_, _>>()?;
+    let mut jobs = match target {
+        Target::DefaultGraph => vec![Job {
+            remote: None,
+            source: Source::Graph(GraphName::DefaultGraph),
+        }],
+        Target::Graph(graph) => vec![Job {
+            remote: Some(graph.clone()),
+            source: Source::Graph(GraphName::DefaultGraph),
+        }],
+        Target::PerCollection => per_collection(store)?,
+    };
+    for job in &jobs {
+        if let Some(clash) = job.remote.as_ref().filter(|g| named.contains(g)) {
+            return Err(PushError::Clash(clash.as_str().to_owned()));
+        }
+    }
+    jobs.extend(named.into_iter().map(|g| Job {
+        remote: Some(g.clone()),
+        source: Source::Graph(GraphName::NamedNode(g)),
+    }));
+    Ok(jobs)
+}
+
+/// One job per collection (its own resources: the collection, its cases,
+/// their outcomes and mentions), then one for everything else.
+fn per_collection(store: &Store) -> Result<Vec<Job>, PushError> {
+    let collections = sparql::select_rows(
+        store,
+        "SELECT ?c WHERE { ?c a rk:CaseCollection } ORDER BY ?c",
+    )?;
+    let mut owned = HashSet::new();
+    let mut jobs = Vec::new();
+    for row in collections {
+        let Some(Term::NamedNode(collection)) = row.into_iter().next().flatten() else {
+            continue;
+        };
+        let query = format!(
+            "SELECT DISTINCT ?s WHERE {{ \
+               {{ BIND(<{c}> AS ?s) }} \
+               UNION {{ ?s rk:inCollection <{c}> }} \
+               UNION {{ ?case rk:inCollection <{c}> ; rk:hasOutcome ?s }} \
+               UNION {{ ?case rk:inCollection <{c}> . ?s rk:case ?case }} \
+             }}",
+            c = collection.as_str()
+        );
+        let mut subjects = Vec::new();
+        for row in sparql::select_rows(store, &query)? {
+            let subject = match row.into_iter().next().flatten() {
+                Some(Term::NamedNode(n)) => NamedOrBlankNode::NamedNode(n),
+                Some(Term::BlankNode(b)) => NamedOrBlankNode::BlankNode(b),
+                _ => continue,
+            };
+            // A subject two collections claim goes with the first.
+            if owned.insert(subject.clone()) {
+                subjects.push(subject);
+            }
+        }
+        jobs.push(Job {
+            remote: Some(collection_graph(&collection)),
+            source: Source::Subjects(subjects),
+        });
+    }
+    jobs.push(Job {
+        remote: Some(shared_graph()),
+        source: Source::AllBut(owned),
+    });
+    Ok(jobs)
+}
+
+fn for_each_triple(
+    store: &Store,
+    source: &Source,
+    mut each: impl FnMut(Triple) -> Result<(), PushError>,
+) -> Result<(), PushError> {
+    let default = GraphNameRef::DefaultGraph;
+    match source {
+        Source::Graph(graph) => {
+            for quad in store.quads_for_pattern(None, None, None, Some(graph.as_ref())) {
+                each(quad?.into())?;
+            }
+        }
+        Source::Subjects(subjects) => {
+            for subject in subjects {
+                for quad in
+                    store.quads_for_pattern(Some(subject.as_ref()), None, None, Some(default))
+                {
+                    each(quad?.into())?;
+                }
+            }
+        }
+        Source::AllBut(owned) => {
+            for quad in store.quads_for_pattern(None, None, None, Some(default)) {
+                let quad: Quad = quad?;
+                if !owned.contains(&quad.subject) {
+                    each(quad.into())?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The triples grouped so that triples sharing a blank node (directly or
+/// through others) are in one group, in first-seen order.
+fn blank_components(triples: Vec<Triple>) -> Vec<Vec<Triple>> {
+    use std::collections::HashMap;
+    let mut parent: Vec<usize> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut id_of = |label: &str, parent: &mut Vec<usize>| -> usize {
+        *index.entry(label.to_owned()).or_insert_with(|| {
+            parent.push(parent.len());
+            parent.len() - 1
+        })
+    };
+    let blanks = |t: &Triple| -> Vec<String> {
+        let mut ids = Vec::new();
+        if let NamedOrBlankNode::BlankNode(b) = &t.subject {
+            ids.push(b.as_str().to_owned());
+        }
+        if let Term::BlankNode(b) = &t.object {
+            ids.push(b.as_str().to_owned());
+        }
+        ids
+    };
+    let mut first_node = Vec::with_capacity(triples.len());
+    for t in &triples {
+        let ids: Vec<usize> = blanks(t).iter().map(|b| id_of(b, &mut parent)).collect();
+        if let [a, b] = ids.as_slice() {
+            let (ra, rb) = (root(&mut parent, *a), root(&mut parent, *b));
+            parent[ra] = rb;
+        }
+        first_node.push(ids.first().copied());
+    }
+    let mut groups: Vec<Vec<Triple>> = Vec::new();
+    let mut group_of_root: HashMap<usize, usize> = HashMap::new();
+    for (t, node) in triples.into_iter().zip(first_node) {
+        let Some(node) = node else { continue };
+        let r = root(&mut parent, node);
+        let g = *group_of_root.entry(r).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(t);
+    }
+    groups
+}
+
+/// Whole groups packed into batches of about `limit` triples (a larger
+/// group goes alone).
+fn pack(groups: Vec<Vec<Triple>>, limit: usize) -> Vec<Vec<Triple>> {
+    let mut batches: Vec<Vec<Triple>> = Vec::new();
+    for group in groups {
+        match batches.last_mut() {
+            Some(last) if last.len() + group.len() <= limit => last.extend(group),
+            _ => batches.push(group),
+        }
+    }
+    batches
+}
+
+fn has_blank_node(t: &Triple) -> bool {
+    matches!(t.subject, NamedOrBlankNode::BlankNode(_)) || matches!(t.object, Term::BlankNode(_))
+}
+
+/// `URL?graph=IRI` or `URL?default` (the Graph Store Protocol's indirect
+/// identification).
+pub fn graph_store_url(url: &str, graph: Option<&NamedNode>) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    match graph {
+        Some(graph) => {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .append_pair("graph", graph.as_str())
+                .finish();
+            format!("{url}{separator}{query}")
+        }
+        None => format!("{url}{separator}default"),
+    }
+}
+
+fn n_triples(triples: &[Triple]) -> Vec<u8> {
+    let mut writer = RdfSerializer::from_format(RdfFormat::NTriples).for_writer(Vec::new());
+    for t in triples {
+        // Writing to memory cannot fail.
+        let _ = writer.serialize_triple(t);
+    }
+    writer.finish().unwrap_or_default()
+}
+
+/// `INSERT DATA` for the triples (N-Triples terms are SPARQL terms), after
+/// `DROP SILENT GRAPH` (or `CLEAR SILENT DEFAULT`) when `replace`. With a
+/// blank node it is `INSERT { … } WHERE {}` instead: Virtuoso refuses blank
+/// nodes in `INSERT DATA` ("not allowed in a constant clause"), and a
+/// template's blank nodes are one fresh node each, shared within it.
+pub fn insert_data(graph: Option<&NamedNode>, triples: &[Triple], replace: bool) -> String {
+    let mut update = String::new();
+    if replace {
+        match graph {
+            Some(g) => update.push_str(&format!("DROP SILENT GRAPH {g} ;\n")),
+            None => update.push_str("CLEAR SILENT DEFAULT ;\n"),
+        }
+    }
+    let template = triples.iter().any(has_blank_node);
+    update.push_str(if template {
+        "INSERT {\n"
+    } else {
+        "INSERT DATA {\n"
+    });
+    if let Some(g) = graph {
+        update.push_str(&format!("GRAPH {g} {{\n"));
+    }
+    for t in triples {
+        update.push_str(&t.to_string());
+        update.push_str(" .\n");
+    }
+    if graph.is_some() {
+        update.push_str("}\n");
+    }
+    update.push('}');
+    if template {
+        update.push_str(" WHERE {}");
+    }
+    update
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{BlankNode, Literal};
+
+    fn triple(object: Term) -> Triple {
+        Triple::new(
+            NamedNode::new_unchecked("http://example.org/s"),
+            NamedNode::new_unchecked("http://example.org/p"),
+            object,
+        )
+    }
+
+    #[test]
+    fn an_update_replaces_then_inserts_parseable_sparql() {
+        let graph = NamedNode::new_unchecked("http://example.org/g");
+        let triples = vec![
+            triple(
+                Literal::new_language_tagged_literal_unchecked("引号\"与\\反斜杠\n", "zh").into(),
+            ),
+            triple(BlankNode::new_unchecked("b0").into()),
+        ];
+        let text = insert_data(Some(&graph), &triples, true);
+        assert!(text.starts_with("DROP SILENT GRAPH <http://example.org/g> ;"));
+        assert!(
+            text.contains("INSERT {") && text.ends_with("WHERE {}"),
+            "{text}"
+        );
+        assert!(!insert_data(Some(&graph), &triples[..1], false).contains("WHERE"));
+        let parsed = spargebra::SparqlParser::new()
+            .parse_update(&text)
+            .expect("valid SPARQL Update");
+        assert_eq!(parsed.operations.len(), 2);
+        let store = Store::new().expect("in-memory store");
+        oxigraph::sparql::SparqlEvaluator::new()
+            .parse_update(&text)
+            .expect("parses")
+            .on_store(&store)
+            .execute()
+            .expect("runs");
+        let literal = store
+            .quads_for_pattern(None, None, None, None)
+            .filter_map(Result::ok)
+            .find_map(|q| match q.object {
+                Term::Literal(l) => Some(l.value().to_owned()),
+                _ => None,
+            });
+        assert_eq!(literal.as_deref(), Some("引号\"与\\反斜杠\n"));
+    }
+
+    #[test]
+    fn triples_sharing_blank_nodes_stay_together() {
+        let iri = |s: &str| NamedNode::new_unchecked(format!("http://example.org/{s}"));
+        let b = |s: &str| BlankNode::new_unchecked(s);
+        let triples = vec![
+            Triple::new(b("x"), iri("p"), b("y")),
+            Triple::new(b("z"), iri("p"), iri("o")),
+            Triple::new(b("y"), iri("p"), iri("o")),
+            Triple::new(iri("s"), iri("p"), b("x")),
+        ];
+        let groups = blank_components(triples);
+        let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+        assert_eq!(sizes, vec![3, 1]);
+        let packed = pack(groups.clone(), 2);
+        assert_eq!(packed.len(), 2, "a group of 3 goes alone, the 1 after it");
+        assert_eq!(pack(groups, 10).len(), 1);
+    }
+
+    #[test]
+    fn the_default_graph_is_cleared_not_dropped() {
+        let text = insert_data(None, &[], true);
+        assert!(text.starts_with("CLEAR SILENT DEFAULT ;"));
+        assert!(spargebra::SparqlParser::new().parse_update(&text).is_ok());
+    }
+
+    #[test]
+    fn graph_store_urls_use_indirect_identification() {
+        let g = NamedNode::new_unchecked("http://example.org/g?x=1");
+        assert_eq!(
+            graph_store_url("http://h/store", Some(&g)),
+            "http://h/store?graph=http%3A%2F%2Fexample.org%2Fg%3Fx%3D1"
+        );
+        assert_eq!(
+            graph_store_url("http://h/crud?a=b", None),
+            "http://h/crud?a=b&default"
+        );
+    }
+
+    #[test]
+    fn collection_graphs_take_the_collection_slug() {
+        let c = NamedNode::new_unchecked(format!("{}collection/shanghai-2023", vocab::ID));
+        assert_eq!(
+            collection_graph(&c).as_str(),
+            "https://w3id.org/reformkg/id/graph/collection/shanghai-2023"
+        );
+    }
+}
