@@ -7,7 +7,15 @@
 #   strace           injects SIGKILL at a build's renames (tests/store_safety.rs)
 #   chromium, chromium-driver
 #                    headless browser and its WebDriver (tests/browser.rs)
+#   virtuoso-opensource-7-bin
+#                    Virtuoso 7.2 for tests/remote.rs (only the binaries: the
+#                    virtuoso-opensource metapackage would start a system
+#                    service on every interface; the tests start their own on
+#                    127.0.0.1 and stop it)
 #   rdflib, pyshacl  (pip) independent RDF parser and SHACL validator for the tests
+#   oxigraph 0.5.13  (pip, in a venv at $REFORMKG_TOOLS/venv, default
+#                    /var/tmp/reformkg-tools) its wheel carries the Oxigraph
+#                    server binary, for tests/remote.rs
 # Usage: scripts/deps.sh [--with-test-tools]
 set -euo pipefail
 
@@ -20,6 +28,7 @@ if [[ "${1:-}" == "--with-test-tools" ]]; then
   command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
   command -v strace >/dev/null 2>&1 || need_apt+=(strace)
   command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
+  command -v virtuoso-t >/dev/null 2>&1 || need_apt+=(virtuoso-opensource-7-bin)
 fi
 
 if ((${#need_apt[@]})); then
@@ -35,5 +44,14 @@ if [[ "${1:-}" == "--with-test-tools" ]]; then
     echo "Installing rdflib and pyshacl (pip)" >&2
     python3 -m pip install --quiet rdflib pyshacl 2>/dev/null \
       || python3 -m pip install --quiet --break-system-packages rdflib pyshacl
+  fi
+fi
+
+if [[ "${1:-}" == "--with-test-tools" ]]; then
+  tools="${REFORMKG_TOOLS:-/var/tmp/reformkg-tools}"
+  if [[ ! -x "$tools/venv/bin/oxigraph" ]]; then
+    echo "Installing the Oxigraph server (pip oxigraph==0.5.13) into $tools/venv" >&2
+    python3 -m venv "$tools/venv"
+    "$tools/venv/bin/pip" install --quiet oxigraph==0.5.13
   fi
 fi

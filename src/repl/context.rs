@@ -14,10 +14,25 @@ use std::collections::BTreeSet;
 const CHUNK: usize = 100;
 
 /// A scratch store with `rdf:type` and the label predicates of every IRI
-/// in `answer`.
+/// in `answer`, and the labels of their classes (the legend).
 pub fn of_answer(endpoint: &Endpoint, answer: &Answer) -> Result<Store, ReplError> {
     let store = Store::new().map_err(|e| ReplError::Remote(scratch_error(endpoint, e)))?;
     let iris: Vec<NamedNode> = iris_of(answer).into_iter().collect();
+    fetch(endpoint, &store, &iris)?;
+    let classes: BTreeSet<NamedNode> = store
+        .quads_for_pattern(None, Some(oxigraph::model::vocab::rdf::TYPE), None, None)
+        .filter_map(|q| match q.ok()?.object {
+            Term::NamedNode(class) => Some(class),
+            _ => None,
+        })
+        .filter(|class| !iris.contains(class))
+        .collect();
+    fetch(endpoint, &store, &classes.into_iter().collect::<Vec<_>>())?;
+    Ok(store)
+}
+
+/// Adds the types and labels of `iris` to `store`.
+fn fetch(endpoint: &Endpoint, store: &Store, iris: &[NamedNode]) -> Result<(), ReplError> {
     for chunk in iris.chunks(CHUNK) {
         let values: Vec<String> = chunk.iter().map(ToString::to_string).collect();
         let sparql = format!(
@@ -41,7 +56,7 @@ pub fn of_answer(endpoint: &Endpoint, answer: &Answer) -> Result<Store, ReplErro
                 .map_err(|e| ReplError::Remote(scratch_error(endpoint, e)))?;
         }
     }
-    Ok(store)
+    Ok(())
 }
 
 fn scratch_error(endpoint: &Endpoint, e: impl std::fmt::Display) -> crate::remote::RemoteError {
@@ -63,6 +78,7 @@ fn iris_of(answer: &Answer) -> BTreeSet<NamedNode> {
         Answer::Graph(triples) => {
             for t in triples {
                 add(&t.subject.clone().into());
+                add(&t.predicate.clone().into());
                 add(&t.object);
             }
         }

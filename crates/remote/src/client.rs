@@ -3,6 +3,7 @@
 //! that carry the server's status and its own one-line reason.
 
 use std::io::Read;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A user name and password for an endpoint that asks for them.
@@ -77,6 +78,9 @@ impl Answer {
 pub struct Client {
     agent: ureq::Agent,
     credentials: Option<Credentials>,
+    /// The last Digest challenge, answered up front on the next requests
+    /// (with a growing nonce count) instead of being asked for again.
+    digest: Arc<Mutex<Option<digest_auth::WwwAuthenticateHeader>>>,
 }
 
 impl Client {
@@ -92,11 +96,12 @@ impl Client {
         Self {
             agent: builder.build(),
             credentials,
+            digest: Arc::default(),
         }
     }
 
-    /// Sends one request. A 401 is answered once with the credentials the
-    /// client has, in the scheme the server asked for (Basic or Digest).
+    /// Sends one request. A 401 is answered once with the client's
+    /// credentials, in the scheme the server asked for (Basic or Digest).
     pub fn send(
         &self,
         method: &'static str,
@@ -105,16 +110,53 @@ impl Client {
         body: Option<&Body<'_>>,
     ) -> Result<Answer, RemoteError> {
         check_url(url)?;
-        match self.attempt(method, url, accept, body, None) {
-            Err(Failure::Unauthorized(challenge)) => match &self.credentials {
-                Some(credentials) => {
-                    let authorization = authorization(credentials, &challenge, method, url, body)?;
-                    self.attempt(method, url, accept, body, Some(&authorization))
-                        .map_err(|failure| failure.into_error(method, url))
-                }
-                None => Err(Failure::Unauthorized(challenge).into_error(method, url)),
+        let fail = |failure: Failure| failure.into_error(method, url);
+        if let Some(authorization) = self.known_digest(method, url, body) {
+            match self.attempt(method, url, accept, body, Some(&authorization)) {
+                Ok(answer) => return Ok(answer),
+                // A stale nonce: ask for a new challenge below.
+                Err(Failure::Unauthorized { .. } | Failure::Transport(_)) => self.forget_digest(),
+                Err(other) => return Err(fail(other)),
+            }
+        }
+        let challenge = match self.attempt(method, url, accept, body, None) {
+            Ok(answer) => return Ok(answer),
+            Err(Failure::Unauthorized { challenge, .. }) => challenge,
+            // Virtuoso closes the connection on a 401 before reading the
+            // body: a request without one shows the challenge.
+            Err(Failure::Transport(transport)) if body.is_some() => match self.probe(url) {
+                Some(challenge) => challenge,
+                None => return Err(fail(Failure::Transport(transport))),
             },
-            other => other.map_err(|failure| failure.into_error(method, url)),
+            Err(other) => return Err(fail(other)),
+        };
+        let Some(credentials) = &self.credentials else {
+            return Err(fail(Failure::Unauthorized {
+                challenge,
+                refused: false,
+            }));
+        };
+        let authorization = self.authorization(credentials, &challenge, method, url, body)?;
+        match self.attempt(method, url, accept, body, Some(&authorization)) {
+            // Refused credentials close the connection too: a GET with
+            // them tells whether that is why.
+            Err(Failure::Transport(transport)) if body.is_some() => {
+                let refused = self.known_digest("GET", url, None).is_some_and(|get| {
+                    matches!(
+                        self.attempt("GET", url, None, None, Some(&get)),
+                        Err(Failure::Unauthorized { .. })
+                    )
+                });
+                Err(fail(if refused {
+                    Failure::Unauthorized {
+                        challenge,
+                        refused: true,
+                    }
+                } else {
+                    Failure::Transport(transport)
+                }))
+            }
+            other => other.map_err(fail),
         }
     }
 
@@ -141,34 +183,132 @@ impl Client {
         };
         match sent {
             Ok(response) => Ok(answer(response)),
-            Err(ureq::Error::Status(401, response)) if authorization.is_none() => Err(
-                Failure::Unauthorized(response.header("WWW-Authenticate").unwrap_or("").to_owned()),
-            ),
-            Err(ureq::Error::Status(status, response)) => Err(Failure::Status(status, response)),
-            Err(ureq::Error::Transport(transport)) => Err(Failure::Transport(transport)),
+            Err(ureq::Error::Status(401, response)) => Err(Failure::Unauthorized {
+                challenge: response.header("WWW-Authenticate").unwrap_or("").to_owned(),
+                refused: authorization.is_some(),
+            }),
+            Err(ureq::Error::Status(status, response)) => {
+                Err(Failure::Status(status, Box::new(response)))
+            }
+            Err(ureq::Error::Transport(transport)) => Err(Failure::Transport(Box::new(transport))),
         }
+    }
+
+    /// The challenge a body-less GET of `url` gets, if it gets one.
+    fn probe(&self, url: &str) -> Option<String> {
+        match self.attempt("GET", url, None, None, None) {
+            Err(Failure::Unauthorized { challenge, .. }) => Some(challenge),
+            _ => None,
+        }
+    }
+
+    /// The `Authorization` header answering `challenge` (a Digest
+    /// challenge is kept for the next requests).
+    fn authorization(
+        &self,
+        credentials: &Credentials,
+        challenge: &str,
+        method: &'static str,
+        url: &str,
+        body: Option<&Body<'_>>,
+    ) -> Result<String, RemoteError> {
+        let scheme = challenge
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match scheme.as_str() {
+            "digest" => {
+                let prompt =
+                    digest_auth::parse(challenge).map_err(|e| RemoteError::Authentication {
+                        url: url.to_owned(),
+                        challenge: format!("{challenge} ({e})"),
+                    })?;
+                self.remember_digest(prompt);
+                self.known_digest(method, url, body)
+                    .ok_or_else(|| RemoteError::Authentication {
+                        url: url.to_owned(),
+                        challenge: challenge.to_owned(),
+                    })
+            }
+            // No challenge at all: Basic is what such servers expect.
+            "basic" | "" => {
+                use base64::Engine;
+                let pair = format!("{}:{}", credentials.user, credentials.password);
+                Ok(format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(pair)
+                ))
+            }
+            _ => Err(RemoteError::Authentication {
+                url: url.to_owned(),
+                challenge: challenge.to_owned(),
+            }),
+        }
+    }
+
+    fn remember_digest(&self, prompt: digest_auth::WwwAuthenticateHeader) {
+        if let Ok(mut digest) = self.digest.lock() {
+            *digest = Some(prompt);
+        }
+    }
+
+    fn forget_digest(&self) {
+        if let Ok(mut digest) = self.digest.lock() {
+            *digest = None;
+        }
+    }
+
+    /// The answer to the kept Digest challenge for this request.
+    fn known_digest(
+        &self,
+        method: &'static str,
+        url: &str,
+        body: Option<&Body<'_>>,
+    ) -> Option<String> {
+        let credentials = self.credentials.as_ref()?;
+        let mut digest = self.digest.lock().ok()?;
+        let prompt = digest.as_mut()?;
+        let context = digest_auth::AuthContext::new_with_method(
+            credentials.user.as_str(),
+            credentials.password.as_str(),
+            request_target(url),
+            body.map(|b| b.bytes),
+            digest_auth::HttpMethod::from(method),
+        );
+        prompt
+            .respond(&context)
+            .ok()
+            .map(|answer| answer.to_header_string())
     }
 }
 
 enum Failure {
-    Unauthorized(String),
-    Status(u16, ureq::Response),
-    Transport(ureq::Transport),
+    Unauthorized { challenge: String, refused: bool },
+    Status(u16, Box<ureq::Response>),
+    Transport(Box<ureq::Transport>),
 }
 
 impl Failure {
     fn into_error(self, method: &'static str, url: &str) -> RemoteError {
         match self {
-            Failure::Unauthorized(challenge) => RemoteError::Status {
+            Failure::Unauthorized { challenge, refused } => RemoteError::Status {
                 method,
                 url: url.to_owned(),
                 status: 401,
                 server: None,
-                message: "authentication required".to_owned(),
-                hint: Some(if challenge.is_empty() {
+                message: if refused {
+                    "the server refused the credentials".to_owned()
+                } else {
+                    "authentication required".to_owned()
+                },
+                hint: Some(if refused {
+                    "check --user and the password in --password-env".to_owned()
+                } else if challenge.is_empty() {
                     "give --user and --password-env".to_owned()
                 } else {
-                    format!("the server asks for {challenge}; give --user and --password-env")
+                    let scheme = challenge.split_whitespace().next().unwrap_or("");
+                    format!("the server asks for HTTP {scheme}; give --user and --password-env")
                 }),
             },
             Failure::Status(status, response) => {
@@ -179,7 +319,7 @@ impl Failure {
                     .take(64 * 1024)
                     .read_to_string(&mut text);
                 let message = one_line_reason(&text);
-                let hint = hint_for(status, server.as_deref(), &message);
+                let hint = hint_for(status, server.as_deref(), url, &message);
                 RemoteError::Status {
                     method,
                     url: url.to_owned(),
@@ -192,9 +332,18 @@ impl Failure {
             Failure::Transport(transport) => RemoteError::Transport {
                 method,
                 url: url.to_owned(),
-                reason: transport.to_string(),
+                reason: transport_reason(&transport),
             },
         }
+    }
+}
+
+/// ureq's message names the URL again; keep only what went wrong.
+fn transport_reason(transport: &ureq::Transport) -> String {
+    let text = transport.to_string();
+    match text.split_once(": ") {
+        Some((head, rest)) if head.starts_with("http") => rest.to_owned(),
+        _ => text,
     }
 }
 
@@ -214,62 +363,6 @@ fn check_url(url: &str) -> Result<(), RemoteError> {
     } else {
         Err(RemoteError::BadUrl(url.to_owned()))
     }
-}
-
-/// The `Authorization` header answering `challenge`.
-fn authorization(
-    credentials: &Credentials,
-    challenge: &str,
-    method: &'static str,
-    url: &str,
-    body: Option<&Body<'_>>,
-) -> Result<String, RemoteError> {
-    let scheme = challenge
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match scheme.as_str() {
-        "digest" => digest(credentials, challenge, method, url, body),
-        // No challenge at all: Basic is what such servers expect.
-        "basic" | "" => {
-            use base64::Engine;
-            let pair = format!("{}:{}", credentials.user, credentials.password);
-            Ok(format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(pair)
-            ))
-        }
-        _ => Err(RemoteError::Authentication {
-            url: url.to_owned(),
-            challenge: challenge.to_owned(),
-        }),
-    }
-}
-
-fn digest(
-    credentials: &Credentials,
-    challenge: &str,
-    method: &'static str,
-    url: &str,
-    body: Option<&Body<'_>>,
-) -> Result<String, RemoteError> {
-    let refused = |reason: String| RemoteError::Authentication {
-        url: url.to_owned(),
-        challenge: reason,
-    };
-    let mut prompt = digest_auth::parse(challenge).map_err(|e| refused(e.to_string()))?;
-    let context = digest_auth::AuthContext::new_with_method(
-        credentials.user.as_str(),
-        credentials.password.as_str(),
-        request_target(url),
-        body.map(|b| b.bytes),
-        digest_auth::HttpMethod::from(method),
-    );
-    let answer = prompt
-        .respond(&context)
-        .map_err(|e| refused(e.to_string()))?;
-    Ok(answer.to_header_string())
 }
 
 /// The path and query of a URL: what Digest signs as the `uri`.
@@ -315,8 +408,15 @@ fn truncate_chars(text: &str, max: usize) -> String {
 }
 
 /// What a user can do about a known engine's way of refusing.
-fn hint_for(status: u16, server: Option<&str>, message: &str) -> Option<String> {
+fn hint_for(status: u16, server: Option<&str>, url: &str, message: &str) -> Option<String> {
     let virtuoso = server.is_some_and(|s| s.contains("Virtuoso"));
+    if virtuoso && status == 500 && (url.ends_with("?default") || url.ends_with("&default")) {
+        return Some(
+            "Virtuoso's graph store takes named graphs only: give --graph IRI or \
+             --graph-per-collection"
+                .to_owned(),
+        );
+    }
     if virtuoso && status == 500 && message.contains("permission") {
         return Some(
             "Virtuoso refuses an update with 500: grant SPARQL_UPDATE to the endpoint's user, \
@@ -349,6 +449,58 @@ mod tests {
             "/sparql-auth?a=b"
         );
         assert_eq!(request_target("https://example.org"), "/");
+    }
+
+    /// Virtuoso stores nothing from a chunked body (and answers 201): every
+    /// body goes with its length. A one-shot server on loopback reads what
+    /// the client really sends.
+    #[test]
+    fn a_body_goes_with_its_length_never_chunked() {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!(
+            "http://{}/store?graph=x",
+            listener.local_addr().expect("addr")
+        );
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut head = Vec::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).expect("read");
+                if line.trim().is_empty() {
+                    break;
+                }
+                head.push(line.trim().to_ascii_lowercase());
+            }
+            let mut stream = stream;
+            stream
+                .write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+                .expect("answer");
+            head
+        });
+        let body = vec![b'x'; 200_000];
+        Client::new(None, Some(Duration::from_secs(10)))
+            .send(
+                "PUT",
+                &url,
+                None,
+                Some(&Body {
+                    content_type: "application/n-triples",
+                    bytes: &body,
+                }),
+            )
+            .expect("sent");
+        let head = server.join().expect("server");
+        assert!(
+            head.contains(&"content-length: 200000".to_owned()),
+            "{head:?}"
+        );
+        assert!(
+            !head.iter().any(|h| h.starts_with("transfer-encoding")),
+            "{head:?}"
+        );
     }
 
     #[test]
