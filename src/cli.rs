@@ -704,11 +704,16 @@ fn run_push(
         pushed.requests,
         pushed.triples() as f64 / seconds.max(0.001),
     );
-    for (graph, triples) in &pushed.graphs {
+    for (graph, triples) in pushed.graphs.iter().take(COLLECTIONS_LISTED) {
         eprintln!(
             "  {}: {triples} triples",
             graph.as_deref().unwrap_or("(default graph)")
         );
+    }
+    if let Some(more) = pushed.graphs.len().checked_sub(COLLECTIONS_LISTED) {
+        if more > 0 {
+            eprintln!("  … and {more} more graphs");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
