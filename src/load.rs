@@ -32,7 +32,7 @@ pub enum LoadError {
     #[error("{path}: {message}")]
     Syntax { path: String, message: String },
     #[error(
-        "{path} puts statements in its own named graph <{graph}>; `reformkg load` keeps each \
+        "{path} puts statements in its own named graph {graph}; `reformkg load` keeps each \
          file in one graph: give --graph IRI to load all its statements into that graph"
     )]
     NamedGraphs { path: String, graph: String },

@@ -310,7 +310,7 @@ pub fn replace_from<E: std::error::Error + 'static>(
     let scratch = lock.scratch()?;
     let quads = quads
         .map(|q| q.map_err(LoadFailure::Source))
-        .chain(loaded::quads(dir, &kept).map(|q| q.map_err(LoadFailure::Kept)));
+        .chain(loaded::quads(dir, kept.clone()).map(|q| q.map_err(LoadFailure::Kept)));
     let count = load(&scratch.path, quads, options)?;
     lock.publish(scratch, &kept)?;
     Ok(count)

@@ -297,32 +297,32 @@ pub(crate) fn write_manifest(
 /// The quads of the loaded graphs, read from their data files (for a build).
 pub(crate) fn quads(
     dir: &Path,
-    graphs: &[LoadedGraph],
+    graphs: Vec<LoadedGraph>,
 ) -> impl Iterator<Item = Result<Quad, StoreError>> {
     let folder = dir.join(LOADED_DIR);
-    graphs.to_vec().into_iter().flat_map(move |g| {
-        let path = folder.join(&g.data);
-        let bad = {
-            let path = path.clone();
-            let graph = g.graph.clone();
-            move |why: String| StoreError::LoadedData {
-                graph: graph.clone(),
-                path: path.display().to_string(),
-                why,
-            }
-        };
-        let parsed: Box<dyn Iterator<Item = Result<Quad, StoreError>>> =
-            match std::fs::File::open(&path) {
-                Err(e) => Box::new(std::iter::once(Err(bad(e.to_string())))),
-                Ok(file) => Box::new(
-                    RdfParser::from_format(RdfFormat::NTriples)
-                        .with_default_graph(NamedNode::new_unchecked(g.graph.clone()))
-                        .for_reader(std::io::BufReader::new(file))
-                        .map(move |q| q.map_err(|e| bad(e.to_string()))),
-                ),
-            };
-        parsed
-    })
+    graphs
+        .into_iter()
+        .flat_map(move |g| graph_quads(&folder.join(&g.data), g.graph))
+}
+
+/// One data file's triples in the named graph `graph`.
+fn graph_quads(path: &Path, graph: String) -> Box<dyn Iterator<Item = Result<Quad, StoreError>>> {
+    let name = NamedNode::new_unchecked(graph.clone());
+    let display = path.display().to_string();
+    let bad = move |why: String| StoreError::LoadedData {
+        graph: graph.clone(),
+        path: display.clone(),
+        why,
+    };
+    match std::fs::File::open(path) {
+        Err(e) => Box::new(std::iter::once(Err(bad(e.to_string())))),
+        Ok(file) => Box::new(
+            RdfParser::from_format(RdfFormat::NTriples)
+                .with_default_graph(name)
+                .for_reader(std::io::BufReader::new(file))
+                .map(move |q| q.map_err(|e| bad(e.to_string()))),
+        ),
+    }
 }
 
 /// Removes manifests of versions that are gone and data files that no
