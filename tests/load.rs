@@ -493,3 +493,72 @@ fn a_quads_file_loads_whole_into_the_graph_given() {
     load(&store, &["--format", "nquads", path_str(&plain)]);
     assert_eq!(graph_count(&store, &format!("{LOADED_NS}plain.txt")), 1);
 }
+
+/// Runs `reformkg load ARGS` under `strace` so that its `when`-th rename
+/// gets SIGKILL.
+fn load_killed_at_rename(store: &Path, args: &[&str], when: usize) -> Output {
+    std::process::Command::new("strace")
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            &format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={when}"),
+        ])
+        .arg(common::BIN)
+        .arg("--store")
+        .arg(store)
+        .arg("load")
+        .args(args)
+        .current_dir(common::repo())
+        .env_remove("REFORMKG_STORE")
+        .output()
+        .expect("strace runs (CI installs it: apt-get install strace)")
+}
+
+#[test]
+fn a_load_killed_at_any_rename_leaves_the_store_and_its_list_in_step() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = common::build_seed(dir.path());
+    let case = some_case(&store);
+    let (first, first_triples) = annotations(dir.path(), "notes.ttl", &case, 2);
+    load(&store, &[path_str(&first)]);
+    let graph = format!("{LOADED_NS}notes.ttl");
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).expect("mkdir");
+    let (second, second_triples) = annotations(&other, "notes.ttl", &case, 5);
+    let xml = dir.path().join("people.rdf");
+    std::fs::write(&xml, RDF_XML).expect("writes");
+    let args = [path_str(&second), path_str(&xml)];
+    let mut killed = 0;
+    for when in 1..=12 {
+        let before = version(&store);
+        let output = load_killed_at_rename(&store, &args, when);
+        // Whatever the moment, the graphs the store answers with are the
+        // ones `load --list` names, with the same counts.
+        let graphs = named_graphs(&store);
+        let list: BTreeMap<String, usize> =
+            listed(&store).into_iter().map(|(g, n, _)| (g, n)).collect();
+        assert_eq!(graphs, list, "killed at rename {when}");
+        if output.status.success() {
+            assert_eq!(graphs[&graph], second_triples);
+            assert_eq!(graphs.len(), 2);
+            break;
+        }
+        killed += 1;
+        assert_eq!(graphs[&graph], first_triples, "killed at rename {when}");
+        assert_eq!(graphs.len(), 1, "killed at rename {when}");
+        assert_eq!(version(&store), before, "killed at rename {when}");
+        // The next writer clears what the killed one left.
+        let rebuilt = run(&store, &["build"]);
+        assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
+        assert_eq!(named_graphs(&store), list);
+        let stray: Vec<String> = loaded_files(&store)
+            .into_keys()
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(stray.is_empty(), "{stray:?}");
+    }
+    // Data files, the manifest, the version and `current`: several renames.
+    assert!(killed >= 3, "only {killed} renames were interrupted");
+}

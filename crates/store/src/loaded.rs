@@ -325,8 +325,8 @@ fn graph_quads(path: &Path, graph: String) -> Box<dyn Iterator<Item = Result<Qua
     }
 }
 
-/// Removes manifests of versions that are gone and data files that no
-/// remaining manifest names. Only the write lock's holder calls it, and it
+/// Removes manifests of versions that are gone, data files that no
+/// remaining manifest names, and the partial files of killed writers. Only the write lock's holder calls it, and it
 /// removes only names this module writes.
 pub(crate) fn remove_unused(dir: &Path) {
     let folder = dir.join(LOADED_DIR);
@@ -357,10 +357,53 @@ pub(crate) fn remove_unused(dir: &Path) {
     {
         let _ = std::fs::remove_file(folder.join(name));
     }
+    // What a killed writer was writing (only the lock holder writes here).
+    for name in names.iter().filter(|n| is_partial(n)) {
+        let _ = std::fs::remove_file(folder.join(name));
+    }
+}
+
+/// `.<data or manifest name>.<pid>.partial`: an atomic write's unfinished
+/// file (`atomic_file::partial_path`) of a name this module writes.
+fn is_partial(name: &str) -> bool {
+    let Some(inner) = name
+        .strip_prefix('.')
+        .and_then(|n| n.strip_suffix(".partial"))
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(inner, _pid)| inner)
+    else {
+        return false;
+    };
+    is_data_name(inner)
+        || inner
+            .strip_suffix(".json")
+            .and_then(Version::parse)
+            .is_some()
 }
 
 /// `<64 hex digits>.nt`: the names [`write_data`] gives.
 fn is_data_name(name: &str) -> bool {
     name.strip_suffix(&format!(".{DATA_EXTENSION}"))
         .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_this_module_writes_are_recognised() {
+        let data = format!("{}.nt", "ab".repeat(32));
+        assert!(is_data_name(&data));
+        assert!(is_partial(&format!(".{data}.123.partial")));
+        assert!(is_partial(".v12.json.9.partial"));
+        for other in [
+            "notes.nt",
+            "v12.json",
+            ".notes.ttl.1.partial",
+            ".v1x.json.2.partial",
+        ] {
+            assert!(!is_data_name(other) && !is_partial(other), "{other}");
+        }
+    }
 }
