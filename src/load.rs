@@ -76,6 +76,8 @@ pub struct Request {
 /// new store version; on any error the store is unchanged.
 pub fn load(dir: &Path, request: &Request) -> Result<(Vec<Loaded>, Version), LoadError> {
     let format = request.format.as_deref().map(parse_format).transpose()?;
+    // No store: say so before reading (perhaps large) files.
+    drop(store::open(dir)?);
     let graphs = match &request.graph {
         Some(iri) => vec![one_graph(&request.files, graph_iri(iri)?, format)?],
         None => graph_per_file(&request.files, format)?,

@@ -283,7 +283,7 @@ pub struct LoadOptions {
 /// (3.7 M quads): 256 MB built in 16.3 s, 512 MB in 12.6–13.7 s at 530 MiB
 /// peak, 1024 MB no faster at 1 GiB; Oxigraph's default (a million quads a
 /// batch) peaks at 1.6 GiB.
-const BULK_LOAD_MEMORY_MB: usize = 512;
+pub(crate) const BULK_LOAD_MEMORY_MB: usize = 512;
 
 /// Writes a new version of the store from a stream of quads and publishes
 /// it atomically; returns how many quads the new version holds (the stream
