@@ -305,6 +305,9 @@ fn drop_removes_a_loaded_graph_and_nothing_else() {
         ],
     );
     assert!(insert.status.success(), "{}", stderr(&insert));
+    // An update carries the list of loaded graphs into its version.
+    assert_eq!(listed(&store), list);
+    assert_eq!(graph_count(&store, &json_graph), JSON_LD_TRIPLES);
     let before = version(&store);
     assert_one_line_error(&run(&store, &["load", "--drop", mine]), mine);
     assert_one_line_error(
