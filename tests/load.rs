@@ -565,3 +565,34 @@ fn a_load_killed_at_any_rename_leaves_the_store_and_its_list_in_step() {
     // Data files, the manifest, the version and `current`: several renames.
     assert!(killed >= 3, "only {killed} renames were interrupted");
 }
+
+#[test]
+fn the_endpoint_serves_loaded_graphs_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = common::build_seed(dir.path());
+    let (notes, triples) = annotations(dir.path(), "notes.ttl", &some_case(&store), 2);
+    load(&store, &[path_str(&notes)]);
+    let graph = format!("{LOADED_NS}notes.ttl");
+    let served = common::Served::start(&store, &[]);
+    let query = format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}");
+    let answer = common::get(
+        &served.url(&format!("/sparql?query={}", common::encode(&query))),
+        &[("Accept", "text/csv")],
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(
+        answer.body.lines().nth(1).map(str::trim),
+        Some(triples.to_string().as_str())
+    );
+    let read = common::get(
+        &served.url(&format!("/store?graph={}", common::encode(&graph))),
+        &[("Accept", "application/n-triples")],
+    );
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(
+        read.body.lines().filter(|l| !l.trim().is_empty()).count(),
+        triples
+    );
+    let home = common::get(&served.url("/"), &[]);
+    assert_eq!(home.status, 200);
+}
