@@ -43,6 +43,35 @@ pub enum Command {
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]
         max_input_bytes: Option<u64>,
     },
+    /// Add RDF files beside the built graph, each in a named graph of its own, kept across
+    /// builds; --list shows them, --drop IRI removes one.
+    ///
+    /// Any format Oxigraph reads (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD, N3),
+    /// guessed from the file's extension. Without --graph a file goes to
+    /// https://w3id.org/reformkg/id/graph/loaded/ plus its file name; loading into the same
+    /// graph again replaces it. The built graph (the default graph) is never touched; query
+    /// loaded graphs with GRAPH ?g { … }.
+    Load {
+        /// RDF files to load (all or none: a bad one leaves the store unchanged).
+        #[arg(required_unless_present_any = ["list", "drop"], conflicts_with_all = ["list", "drop"])]
+        files: Vec<PathBuf>,
+        /// Load every file into this graph (else one graph a file, named after it).
+        #[arg(long, value_name = "IRI")]
+        graph: Option<String>,
+        /// The files' format: turtle, ntriples, nquads, trig, rdfxml, jsonld, n3, an extension
+        /// or a media type (else guessed from each file's extension).
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<String>,
+        /// The largest file read, in bytes (suffix K, M or G; default as for build).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_input_bytes: Option<u64>,
+        /// List the loaded graphs: IRI, triples, format and source files (tab-separated).
+        #[arg(long, conflicts_with_all = ["drop", "graph", "format"])]
+        list: bool,
+        /// Remove a graph that `load` added (and nothing else).
+        #[arg(long, value_name = "IRI", conflicts_with_all = ["graph", "format"])]
+        drop: Option<String>,
+    },
     /// Run one SPARQL query or update: its text, -f FILE, or a saved query NAME (queries/NAME.rq).
     Query {
         /// SPARQL text or the name of a saved query.
@@ -296,7 +325,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             reformkg::corpus::set_max_input_bytes(max_input_bytes);
             let report = build(&cli.store, &inputs, ontology.as_deref())?;
             print_build_report(&report, &cli.store);
+            print_kept_graphs(&cli.store);
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Load {
+            files,
+            graph,
+            format,
+            max_input_bytes,
+            list,
+            drop,
+        } => {
+            reformkg::corpus::set_max_input_bytes(max_input_bytes);
+            let request = reformkg::load::Request {
+                files,
+                graph,
+                format,
+            };
+            run_load(&cli.store, &request, list, drop.as_deref())
         }
         Command::Query {
             sparql,
@@ -954,4 +1000,80 @@ fn run_diagram(
         None => eprintln!("Wrote {} ({} nodes)", written.path.display(), diagram.nodes),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `reformkg load`: load files, or list (`--list`) or drop (`--drop IRI`)
+/// loaded graphs.
+fn run_load(
+    store_dir: &Path,
+    request: &reformkg::load::Request,
+    list: bool,
+    drop: Option<&str>,
+) -> Result<ExitCode> {
+    use reformkg::load;
+    if list {
+        write_stdout(&loaded_table(&load::list(store_dir)?))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(graph) = drop {
+        let (removed, version) = load::unload(store_dir, graph)?;
+        eprintln!(
+            "Dropped <{}> ({} triples from {}); {} is now at {version}",
+            removed.graph,
+            removed.triples,
+            removed.sources.join(", "),
+            store_dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (loaded, version) = load::load(store_dir, request)?;
+    for done in &loaded {
+        let replaced = done.replaced.as_ref().map_or_else(String::new, |old| {
+            format!(
+                ", replacing {} triples from {}",
+                old.triples,
+                old.sources.join(", ")
+            )
+        });
+        eprintln!(
+            "Loaded {} triples from {} into <{}>{replaced}",
+            done.graph.triples,
+            done.graph.sources.join(", "),
+            done.graph.graph
+        );
+    }
+    eprintln!(
+        "{} is now at {version}; query loaded graphs with GRAPH ?g {{ … }}",
+        store_dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `load --list`: a header and one tab-separated line per loaded graph.
+fn loaded_table(graphs: &[reformkg::store::loaded::LoadedGraph]) -> String {
+    let mut text = String::from("graph\ttriples\tformat\tsource\n");
+    for g in graphs {
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\n",
+            g.graph,
+            g.triples,
+            g.format,
+            g.sources.join(" ")
+        ));
+    }
+    text
+}
+
+/// After a build: the loaded graphs it added again.
+fn print_kept_graphs(store_dir: &Path) {
+    let Ok(graphs) = reformkg::load::list(store_dir) else {
+        return;
+    };
+    if !graphs.is_empty() {
+        let triples: usize = graphs.iter().map(|g| g.triples).sum();
+        eprintln!(
+            "Kept {} loaded graphs ({triples} triples; `reformkg load --list` shows them)",
+            graphs.len()
+        );
+    }
 }

@@ -26,6 +26,7 @@ pub use reformkg_serve as serve;
 pub use reformkg_store as store;
 pub use reformkg_vocab as vocab;
 
+pub mod load;
 pub mod pipeline;
 pub mod progress;
 pub mod repl;

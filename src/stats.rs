@@ -11,7 +11,10 @@ use oxigraph::store::Store;
 /// mechanisms used by most cases.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {
+    /// Every statement, named graphs included.
     pub statements: usize,
+    /// Named graphs (those `reformkg load` added) and the statements in them.
+    pub named_graphs: (usize, usize),
     pub classes: Vec<(String, usize)>,
     /// Mechanisms that cases use, by curation status: (curated, candidate).
     pub used_mechanisms: (usize, usize),
@@ -61,15 +64,40 @@ pub fn stats(store: &Store) -> Result<Stats, QueryError> {
     };
     Ok(Stats {
         statements: store.len()?,
+        named_graphs: named_graphs(store)?,
         classes,
         used_mechanisms: (used_with("rk:Curated"), used_with("rk:Candidate")),
         top_mechanisms: pairs(TOP_MECHANISMS)?,
     })
 }
 
+/// How many named graphs there are and how many statements they hold (a
+/// pattern scan of each: they are small beside the built graph).
+fn named_graphs(store: &Store) -> Result<(usize, usize), QueryError> {
+    let mut graphs = 0;
+    let mut statements = 0;
+    for graph in store.named_graphs() {
+        let graph = graph?;
+        graphs += 1;
+        for quad in store.quads_for_pattern(None, None, None, Some(graph.as_ref().into())) {
+            quad?;
+            statements += 1;
+        }
+    }
+    Ok((graphs, statements))
+}
+
 impl std::fmt::Display for Stats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} statements", self.statements)?;
+        match self.named_graphs {
+            (0, _) => writeln!(f, "{} statements", self.statements)?,
+            (graphs, named) => writeln!(
+                f,
+                "{} statements ({named} of them in named graphs ({graphs}), from `reformkg load`: \
+                 query them with GRAPH ?g {{ … }})",
+                self.statements
+            )?,
+        }
         let mut classes = Table::new();
         classes.load_preset(presets::UTF8_FULL_CONDENSED);
         classes.set_header(["class", "resources"]);

@@ -86,8 +86,8 @@ pub enum CorpusError {
     #[error("{path} is {kind}, not a regular file")]
     NotAFile { path: String, kind: &'static str },
     #[error(
-        "{path} is larger than the input limit of {limit} bytes (raise it with build \
-         --max-input-bytes or {env})",
+        "{path} is larger than the input limit of {limit} bytes (raise it with \
+         --max-input-bytes, of build or load, or {env})",
         env = MAX_INPUT_ENV
     )]
     TooLarge { path: String, limit: u64 },

@@ -10,6 +10,7 @@
 //! DIR/v7.pin                readers hold a shared lock on it while they read v7
 //! DIR/write.lock            a build or an update holds it exclusively
 //! DIR/building-v8/          the scratch of a running (or killed) writer
+//! DIR/loaded/               graphs added by `reformkg load` (see [`loaded`])
 //! ```
 //!
 //! Why this shape:
@@ -30,6 +31,7 @@
 //!   scratch. Locks die with their process, so kill -9 leaves none behind.
 
 pub mod atomic_file;
+pub mod loaded;
 pub mod sparql;
 
 use oxigraph::model::Quad;
@@ -90,6 +92,20 @@ pub enum StoreError {
     Open { path: String, source: StorageError },
     #[error("cannot write the store at {path}: {source}")]
     Write { path: String, source: StorageError },
+    #[error(
+        "{path} is not a list of loaded graphs this version understands ({why}); \
+         it was left as it is"
+    )]
+    BadLoaded { path: String, why: String },
+    #[error(
+        "cannot read the loaded graph <{graph}> from {path} ({why}): load it again, or \
+         remove it with `reformkg load --drop {graph}`"
+    )]
+    LoadedData {
+        graph: String,
+        path: String,
+        why: String,
+    },
     #[error("cannot prepare {path}: {source}")]
     Io {
         path: String,
@@ -267,7 +283,7 @@ pub struct LoadOptions {
 /// (3.7 M quads): 256 MB built in 16.3 s, 512 MB in 12.6–13.7 s at 530 MiB
 /// peak, 1024 MB no faster at 1 GiB; Oxigraph's default (a million quads a
 /// batch) peaks at 1.6 GiB.
-const BULK_LOAD_MEMORY_MB: usize = 512;
+pub(crate) const BULK_LOAD_MEMORY_MB: usize = 512;
 
 /// Writes a new version of the store from a stream of quads and publishes
 /// it atomically; returns how many quads the new version holds (the stream
@@ -285,15 +301,25 @@ pub fn replace_from<E: std::error::Error + 'static>(
 ) -> Result<usize, UpdateError<E>> {
     claim(dir)?;
     let lock = WriteLock::acquire(dir, Duration::ZERO)?;
+    // The graphs `reformkg load` added go into every build (read under the
+    // lock: no load can slip in between).
+    let kept = match current_version(dir) {
+        Some(live) => loaded::read_manifest(dir, live)?,
+        None => Vec::new(),
+    };
     let scratch = lock.scratch()?;
+    let quads = quads
+        .map(|q| q.map_err(LoadFailure::Source))
+        .chain(loaded::quads(dir, kept.clone()).map(|q| q.map_err(LoadFailure::Kept)));
     let count = load(&scratch.path, quads, options)?;
-    lock.publish(scratch)?;
+    lock.publish(scratch, &kept)?;
     Ok(count)
 }
 
-/// A failure while loading: the source's or the storage's.
+/// A failure while loading: the source's, a loaded graph's or the storage's.
 enum LoadFailure<E> {
     Source(E),
+    Kept(StoreError),
     Storage(StorageError),
 }
 
@@ -305,7 +331,7 @@ impl<E> From<StorageError> for LoadFailure<E> {
 
 fn load<E: std::error::Error + 'static>(
     path: &Path,
-    quads: impl Iterator<Item = Result<Quad, E>>,
+    quads: impl Iterator<Item = Result<Quad, LoadFailure<E>>>,
     options: &LoadOptions,
 ) -> Result<usize, UpdateError<E>> {
     let store = Store::open(path).map_err(|e| write_error(path, e))?;
@@ -320,11 +346,10 @@ fn load<E: std::error::Error + 'static>(
         loader = loader.on_progress(move |n| progress(n));
     }
     loader
-        .load_ok_quads::<LoadFailure<E>, LoadFailure<E>>(
-            quads.map(|q| q.map_err(LoadFailure::Source)),
-        )
+        .load_ok_quads::<LoadFailure<E>, LoadFailure<E>>(quads)
         .map_err(|failure| match failure {
             LoadFailure::Source(e) => UpdateError::Apply(e),
+            LoadFailure::Kept(e) => UpdateError::Store(e),
             LoadFailure::Storage(e) => write_error(path, e).into(),
         })?;
     loader.commit().map_err(|e| write_error(path, e))?;
@@ -340,6 +365,16 @@ pub fn update<T, E: std::error::Error + 'static>(
     dir: &Path,
     expected: Option<Version>,
     apply: impl FnOnce(&Store) -> Result<T, E>,
+) -> Result<(T, Version), UpdateError<E>> {
+    change(dir, expected, |store, _| apply(store))
+}
+
+/// [`update`] that may also change the list of loaded graphs the new
+/// version carries (`apply` gets the live version's list to edit).
+pub(crate) fn change<T, E: std::error::Error + 'static>(
+    dir: &Path,
+    expected: Option<Version>,
+    apply: impl FnOnce(&Store, &mut Vec<loaded::LoadedGraph>) -> Result<T, E>,
 ) -> Result<(T, Version), UpdateError<E>> {
     if !exists(dir) {
         return Err(missing(dir).into());
@@ -360,11 +395,12 @@ pub fn update<T, E: std::error::Error + 'static>(
     base.backup(&scratch.path)
         .map_err(|e| write_error(&scratch.path, e))?;
     drop(base);
+    let mut kept = loaded::read_manifest(dir, live)?;
     let store = Store::open(&scratch.path).map_err(|e| write_error(&scratch.path, e))?;
-    let value = apply(&store).map_err(UpdateError::Apply)?;
+    let value = apply(&store, &mut kept).map_err(UpdateError::Apply)?;
     store.flush().map_err(|e| write_error(&scratch.path, e))?;
     drop(store);
-    let version = lock.publish(scratch)?;
+    let version = lock.publish(scratch, &kept)?;
     Ok((value, version))
 }
 
@@ -575,9 +611,15 @@ impl WriteLock {
         Ok(Scratch { path, version })
     }
 
-    /// Makes `scratch` the live version, then removes old unused ones.
-    fn publish(self, scratch: Scratch) -> Result<Version, StoreError> {
+    /// Makes `scratch` the live version, carrying the loaded graphs `kept`,
+    /// then removes old unused versions and loaded data.
+    fn publish(
+        self,
+        scratch: Scratch,
+        kept: &[loaded::LoadedGraph],
+    ) -> Result<Version, StoreError> {
         let version = scratch.version;
+        loaded::write_manifest(&self.dir, version, kept)?;
         let pin = pin_path(&self.dir, version);
         File::create(&pin).map_err(|e| io_error(&pin, e))?;
         let final_path = self.dir.join(version.name());
@@ -593,6 +635,7 @@ impl WriteLock {
             .map_err(|e| io_error(&self.dir.join(CURRENT_LINK), e))?;
         sync_dir(&self.dir);
         self.remove_unused_versions(version);
+        loaded::remove_unused(&self.dir);
         Ok(version)
     }
 

@@ -16,6 +16,10 @@ pub const ID: &str = "https://w3id.org/reformkg/id/";
 /// --graph-per-collection`).
 pub const GRAPH: &str = "https://w3id.org/reformkg/id/graph/";
 
+/// Where `reformkg load` names the graph of a file when `--graph` does not:
+/// this namespace plus the file's name, percent-encoded (`encode_local`).
+pub const LOADED_GRAPH: &str = "https://w3id.org/reformkg/id/graph/loaded/";
+
 pub const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 pub const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
 pub const OWL: &str = "http://www.w3.org/2002/07/owl#";
