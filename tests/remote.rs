@@ -428,6 +428,43 @@ fn an_oxigraph_server_takes_the_push_and_answers_as_the_store_does() {
     assert!(again.status.success(), "{}", stderr(&again));
     assert_eq!(remote_count(&server.query(), &ours()), local);
 
+    // A file added with `reformkg load` goes under its own graph name,
+    // beside the built graph pushed into one named graph.
+    let notes = dir.path().join("notes.ttl");
+    std::fs::write(
+        &notes,
+        "<urn:note:1> <http://www.w3.org/2000/01/rdf-schema#comment> \"甲\" , \"乙\" .\n",
+    )
+    .expect("write notes");
+    let output = run(&store, &["load", notes.to_str().expect("utf-8")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = push(
+        &store,
+        &[
+            "--endpoint",
+            &server.graph_store(),
+            "--graph",
+            "https://example.org/built",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("into 2 graphs"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        remote_count(
+            &server.query(),
+            "?g = <https://w3id.org/reformkg/id/graph/loaded/notes.ttl>"
+        ),
+        2
+    );
+    assert_eq!(
+        remote_count(&server.query(), "?g = <https://example.org/built>"),
+        local
+    );
+
     // SPARQL Update into one named graph, twice.
     for _ in 0..2 {
         let output = push(
