@@ -649,3 +649,74 @@ fn connect_and_disconnect_switch_where_statements_go() {
         "the failed statements count: {err}"
     );
 }
+
+#[test]
+fn bad_remote_arguments_are_one_line_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = build_seed(dir.path());
+    let one_line_failure = |args: &[&str], expected: &str| {
+        let output = reformkg_at(&store)
+            .env_remove("NO_SUCH_PASSWORD_VARIABLE")
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(!output.status.success(), "{args:?} succeeded");
+        let message = stderr(&output);
+        assert_eq!(message.trim().lines().count(), 1, "{args:?}: {message}");
+        assert!(message.contains(expected), "{args:?}: {message}");
+    };
+    // Nothing listens on port 9 (discard) of loopback here.
+    one_line_failure(
+        &[
+            "push",
+            "--endpoint",
+            "http://127.0.0.1:9/store",
+            "--graph",
+            "urn:g",
+        ],
+        "http://127.0.0.1:9/store",
+    );
+    one_line_failure(
+        &["query", "--endpoint", "ftp://127.0.0.1/sparql", "ASK {}"],
+        "not an http:// or https:// URL",
+    );
+    // A usage error is clap's (a few lines, exit 2).
+    let output = reformkg_at(&store)
+        .args([
+            "push",
+            "--endpoint",
+            "http://127.0.0.1:9/store",
+            "--user",
+            "u",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--password-env"),
+        "{}",
+        stderr(&output)
+    );
+    one_line_failure(
+        &[
+            "push",
+            "--endpoint",
+            "http://127.0.0.1:9/store",
+            "--user",
+            "u",
+            "--password-env",
+            "NO_SUCH_PASSWORD_VARIABLE",
+        ],
+        "NO_SUCH_PASSWORD_VARIABLE",
+    );
+    one_line_failure(
+        &[
+            "push",
+            "--endpoint",
+            "http://127.0.0.1:9/store",
+            "--graph",
+            "not an iri",
+        ],
+        "--graph",
+    );
+}
