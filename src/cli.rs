@@ -1,5 +1,6 @@
 //! Subcommands of the `reformkg` binary (docs/CONTRACT.md, "Command line").
 
+use crate::validate;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use oxigraph::sparql::CancellationToken;
@@ -10,7 +11,6 @@ use reformkg::present::table::TableOptions;
 use reformkg::resources::{self, Kind, Source};
 use reformkg::saved;
 use reformkg::store;
-use crate::validate;
 use reformkg::store::atomic_file::AtomicFile;
 use reformkg::store::sparql::{self, Prefixes, QueryError, Statement};
 use std::io::{IsTerminal, Write};

@@ -43,7 +43,9 @@ pub fn source(store_dir: &Path, store_given: bool, files: Vec<PathBuf>) -> Resul
     match (files.is_empty(), store_given) {
         (true, _) => Ok(DataSource::Store(store_dir.to_path_buf())),
         (false, false) => Ok(DataSource::Files(files)),
-        (false, true) => Err(BadInput("give either --store DIR or FILE…, not both".to_owned()).into()),
+        (false, true) => {
+            Err(BadInput("give either --store DIR or FILE…, not both".to_owned()).into())
+        }
     }
 }
 
@@ -81,7 +83,9 @@ fn load_shapes(source: &ShapesSource) -> Result<Shapes> {
         }
         ShapesSource::Vocabulary(Source::Embedded(files)) => {
             let Some((name, text)) = files.iter().find(|(name, _)| *name == SHAPES_FILE) else {
-                return Err(bad("the built-in vocabulary has no shapes.ttl; give --shapes FILE"));
+                return Err(bad(
+                    "the built-in vocabulary has no shapes.ttl; give --shapes FILE",
+                ));
             };
             shacl::parse_shapes(Path::new(name), text.as_bytes()).map_err(bad)
         }
@@ -122,6 +126,9 @@ pub fn run(request: &Request) -> Result<ExitCode> {
 
 fn text(report: &Report, store: &Store, prefixes: &Prefixes, lang: Lang) -> Result<String> {
     let labels = report.labels(store, lang.tag())?;
-    let namer = Namer { prefixes, labels: &labels };
+    let namer = Namer {
+        prefixes,
+        labels: &labels,
+    };
     Ok(report.to_text(&namer, lang.tag()))
 }

@@ -61,7 +61,10 @@ fn integer_in_range(local: &str, value: &str) -> Option<bool> {
     }
     let Ok(n) = value.trim_start_matches('+').parse::<i128>() else {
         // Beyond i128: fine for the unbounded types only.
-        return Some(min.is_none() && max.is_none() || (min == Some(0) && !value.starts_with('-') && max.is_none()));
+        return Some(
+            min.is_none() && max.is_none()
+                || (min == Some(0) && !value.starts_with('-') && max.is_none()),
+        );
     };
     Some(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m))
 }

@@ -6,7 +6,9 @@
 use crate::datatypes::is_well_formed;
 use crate::path::{objects, subjects, Path, PathError};
 use crate::report::{Report, ValidationResult};
-use crate::shapes::{Constraint, Pair, Qualified, Range, Shape, ShapeRef, Shapes, SparqlConstraint, Target};
+use crate::shapes::{
+    Constraint, Pair, Qualified, Range, Shape, ShapeRef, Shapes, SparqlConstraint, Target,
+};
 use crate::vocab::{sh, LANG_STRING, RDF_TYPE, SUB_CLASS_OF};
 use oxigraph::model::{GraphNameRef, Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::{PreparedSparqlQuery, QueryResults, QuerySolution, SparqlEvaluator};
@@ -76,7 +78,9 @@ impl<'a> Engine<'a> {
             store,
             shapes,
             scratch: Store::new().map_err(store_error)?,
-            compare: parse("SELECT ?a ?b (?a < ?b AS ?lt) (?a = ?b AS ?eq) (?a > ?b AS ?gt) WHERE {}")?,
+            compare: parse(
+                "SELECT ?a ?b (?a < ?b AS ?lt) (?a = ?b AS ?eq) (?a > ?b AS ?gt) WHERE {}",
+            )?,
             regex: parse("SELECT ?a ?p ?f (REGEX(STR(?a), ?p, ?f) AS ?m) WHERE {}")?,
             superclasses: HashMap::new(),
             depth: 0,
@@ -105,7 +109,12 @@ impl<'a> Engine<'a> {
     /// The subjects (or objects) of every triple with predicate `p`.
     fn triples_of(&self, p: &NamedNode, subjects: bool) -> Result<Vec<Term>, ValidateError> {
         self.store
-            .quads_for_pattern(None, Some(p.as_ref()), None, Some(GraphNameRef::DefaultGraph))
+            .quads_for_pattern(
+                None,
+                Some(p.as_ref()),
+                None,
+                Some(GraphNameRef::DefaultGraph),
+            )
             .map(|q| {
                 q.map(|q| if subjects { q.subject.into() } else { q.object })
                     .map_err(store_error)
@@ -154,7 +163,12 @@ impl<'a> Engine<'a> {
     }
 
     /// Validates `focus` against shape `i`, adding its results to `out`.
-    fn check(&mut self, i: ShapeRef, focus: &Term, out: &mut Vec<ValidationResult>) -> Result<(), ValidateError> {
+    fn check(
+        &mut self,
+        i: ShapeRef,
+        focus: &Term,
+        out: &mut Vec<ValidationResult>,
+    ) -> Result<(), ValidateError> {
         let shapes = self.shapes;
         let shape = &shapes.shapes[i];
         if shape.deactivated {
@@ -169,7 +183,11 @@ impl<'a> Engine<'a> {
             Some(path) => path.values(self.store, focus)?,
             None => HashSet::from([focus.clone()]),
         };
-        let at = At { shape, focus, values: &values };
+        let at = At {
+            shape,
+            focus,
+            values: &values,
+        };
         for constraint in &shape.constraints {
             self.constraint(&at, constraint, out)?;
         }
@@ -191,7 +209,12 @@ impl<'a> Engine<'a> {
         Ok(n)
     }
 
-    fn constraint(&mut self, at: &At<'_>, c: &Constraint, out: &mut Vec<ValidationResult>) -> Result<(), ValidateError> {
+    fn constraint(
+        &mut self,
+        at: &At<'_>,
+        c: &Constraint,
+        out: &mut Vec<ValidationResult>,
+    ) -> Result<(), ValidateError> {
         let mut failing = Vec::new();
         let mut whole = false;
         match c {
@@ -247,16 +270,22 @@ impl<'a> Engine<'a> {
                 let ordering = self.compare(v, bound)?;
                 match range {
                     Range::MinExclusive => ordering == Some(Ordering::Greater),
-                    Range::MinInclusive => matches!(ordering, Some(Ordering::Greater | Ordering::Equal)),
+                    Range::MinInclusive => {
+                        matches!(ordering, Some(Ordering::Greater | Ordering::Equal))
+                    }
                     Range::MaxExclusive => ordering == Some(Ordering::Less),
-                    Range::MaxInclusive => matches!(ordering, Some(Ordering::Less | Ordering::Equal)),
+                    Range::MaxInclusive => {
+                        matches!(ordering, Some(Ordering::Less | Ordering::Equal))
+                    }
                 }
             }
             Constraint::MinLength(n) => string_length(v).is_some_and(|l| l >= *n),
             Constraint::MaxLength(n) => string_length(v).is_some_and(|l| l <= *n),
             Constraint::Pattern { pattern, flags } => self.matches(v, pattern, flags)?,
             Constraint::LanguageIn(tags) => match v {
-                Term::Literal(l) => l.language().is_some_and(|lang| tags.iter().any(|t| lang_matches(lang, t))),
+                Term::Literal(l) => l
+                    .language()
+                    .is_some_and(|lang| tags.iter().any(|t| lang_matches(lang, t))),
                 _ => false,
             },
             Constraint::In(list) => list.contains(v),
@@ -293,7 +322,8 @@ impl<'a> Engine<'a> {
                     for o in &others {
                         let ordering = self.compare(v, o)?;
                         let ok = ordering == Some(Ordering::Less)
-                            || (matches!(pair, Pair::LessThanOrEquals) && ordering == Some(Ordering::Equal));
+                            || (matches!(pair, Pair::LessThanOrEquals)
+                                && ordering == Some(Ordering::Equal));
                         if !ok {
                             failing.push(v.clone());
                         }
@@ -304,14 +334,30 @@ impl<'a> Engine<'a> {
         Ok(failing)
     }
 
-    fn closed(&self, at: &At<'_>, c: &Constraint, allowed: &[NamedNode], out: &mut Vec<ValidationResult>) -> Result<(), ValidateError> {
+    fn closed(
+        &self,
+        at: &At<'_>,
+        c: &Constraint,
+        allowed: &[NamedNode],
+        out: &mut Vec<ValidationResult>,
+    ) -> Result<(), ValidateError> {
         for v in at.values {
-            let Some(subject) = crate::report::as_subject(v) else { continue };
-            for quad in self.store.quads_for_pattern(Some(subject), None, None, Some(GraphNameRef::DefaultGraph)) {
+            let Some(subject) = crate::report::as_subject(v) else {
+                continue;
+            };
+            for quad in self.store.quads_for_pattern(
+                Some(subject),
+                None,
+                None,
+                Some(GraphNameRef::DefaultGraph),
+            ) {
                 let quad = quad.map_err(store_error)?;
                 if !allowed.contains(&quad.predicate) {
                     let path = Path::Predicate(quad.predicate.clone());
-                    out.push(at.result(c, Some(quad.object), Some(path)).with_focus(v.clone()));
+                    out.push(
+                        at.result(c, Some(quad.object), Some(path))
+                            .with_focus(v.clone()),
+                    );
                 }
             }
         }
@@ -338,17 +384,31 @@ impl<'a> Engine<'a> {
         if matches!(v, Term::BlankNode(_)) {
             return Ok(false);
         }
-        let (p, f) = (Term::from(Literal::from(pattern)), Term::from(Literal::from(flags)));
+        let (p, f) = (
+            Term::from(Literal::from(pattern)),
+            Term::from(Literal::from(flags)),
+        );
         let row = self.expression(&self.regex, &[("a", v), ("p", &p), ("f", &f)])?;
-        Ok(matches!(row.as_ref().and_then(|r| r.get("m")), Some(Term::Literal(l)) if l.value() == "true"))
+        Ok(
+            matches!(row.as_ref().and_then(|r| r.get("m")), Some(Term::Literal(l)) if l.value() == "true"),
+        )
     }
 
-    fn expression(&self, query: &PreparedSparqlQuery, bindings: &[(&str, &Term)]) -> Result<Option<QuerySolution>, ValidateError> {
+    fn expression(
+        &self,
+        query: &PreparedSparqlQuery,
+        bindings: &[(&str, &Term)],
+    ) -> Result<Option<QuerySolution>, ValidateError> {
         let mut prepared = query.clone();
         for (name, term) in bindings {
-            prepared = prepared.substitute_variable(Variable::new_unchecked(*name), (*term).clone());
+            prepared =
+                prepared.substitute_variable(Variable::new_unchecked(*name), (*term).clone());
         }
-        match prepared.on_store(&self.scratch).execute().map_err(store_error)? {
+        match prepared
+            .on_store(&self.scratch)
+            .execute()
+            .map_err(store_error)?
+        {
             QueryResults::Solutions(mut rows) => rows.next().transpose().map_err(store_error),
             _ => Ok(None),
         }
@@ -356,21 +416,36 @@ impl<'a> Engine<'a> {
 
     /// A SPARQL-based constraint: one result per solution of its SELECT
     /// with $this bound to the focus node.
-    fn sparql(&self, at: &At<'_>, c: &Constraint, s: &SparqlConstraint, out: &mut Vec<ValidationResult>) -> Result<(), ValidateError> {
+    fn sparql(
+        &self,
+        at: &At<'_>,
+        c: &Constraint,
+        s: &SparqlConstraint,
+        out: &mut Vec<ValidationResult>,
+    ) -> Result<(), ValidateError> {
         if s.deactivated {
             return Ok(());
         }
-        let fail = |message: String| ValidateError::Sparql { shape: at.shape.id.to_string(), message };
+        let fail = |message: String| ValidateError::Sparql {
+            shape: at.shape.id.to_string(),
+            message,
+        };
         let text = match &at.shape.path {
             Some(path) => s.select.replace("$PATH", &path.to_sparql()),
-            None if s.select.contains("$PATH") => return Err(fail("$PATH in a node shape".to_owned())),
+            None if s.select.contains("$PATH") => {
+                return Err(fail("$PATH in a node shape".to_owned()))
+            }
             None => s.select.clone(),
         };
         let prepared = SparqlEvaluator::new()
             .parse_query(&text)
             .map_err(|e| fail(e.to_string()))?
             .substitute_variable(Variable::new_unchecked("this"), at.focus.clone());
-        let QueryResults::Solutions(rows) = prepared.on_store(self.store).execute().map_err(|e| fail(e.to_string()))? else {
+        let QueryResults::Solutions(rows) = prepared
+            .on_store(self.store)
+            .execute()
+            .map_err(|e| fail(e.to_string()))?
+        else {
             return Err(fail("sh:select is not a SELECT query".to_owned()));
         };
         for row in rows {
@@ -385,7 +460,12 @@ impl<'a> Engine<'a> {
 }
 
 /// One result of a SPARQL-based constraint from one solution.
-fn sparql_result(at: &At<'_>, c: &Constraint, s: &SparqlConstraint, row: &QuerySolution) -> ValidationResult {
+fn sparql_result(
+    at: &At<'_>,
+    c: &Constraint,
+    s: &SparqlConstraint,
+    row: &QuerySolution,
+) -> ValidationResult {
     let focus = row.get("this").cloned().unwrap_or_else(|| at.focus.clone());
     let path = match row.get("path") {
         Some(Term::NamedNode(p)) => Some(Path::Predicate(p.clone())),
@@ -396,7 +476,11 @@ fn sparql_result(at: &At<'_>, c: &Constraint, s: &SparqlConstraint, row: &QueryS
         (None, None) => Some(focus.clone()),
         (None, Some(_)) => None,
     };
-    let templates = if s.messages.is_empty() { &at.shape.messages } else { &s.messages };
+    let templates = if s.messages.is_empty() {
+        &at.shape.messages
+    } else {
+        &s.messages
+    };
     let messages = templates.iter().map(|m| fill_template(m, row)).collect();
     let mut result = at.result(c, value, path).with_focus(focus);
     if !templates.is_empty() {
@@ -462,8 +546,12 @@ fn default_message(c: &Constraint) -> String {
         Constraint::Range(_, bound) => format!("value is out of the range bounded by {bound}"),
         Constraint::MinLength(n) => format!("value is shorter than {n} characters"),
         Constraint::MaxLength(n) => format!("value is longer than {n} characters"),
-        Constraint::Pattern { pattern, .. } => format!("value does not match the pattern {pattern:?}"),
-        Constraint::LanguageIn(tags) => format!("value's language is not one of {}", tags.join(", ")),
+        Constraint::Pattern { pattern, .. } => {
+            format!("value does not match the pattern {pattern:?}")
+        }
+        Constraint::LanguageIn(tags) => {
+            format!("value's language is not one of {}", tags.join(", "))
+        }
         Constraint::UniqueLang => "more than one value in the same language".to_owned(),
         Constraint::Pair(pair, p) => format!("value breaks {pair:?} with {p}"),
         Constraint::Closed { .. } => "predicate not allowed by a closed shape".to_owned(),

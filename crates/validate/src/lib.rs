@@ -40,10 +40,7 @@ pub enum InputError {
         message: String,
     },
     #[error("{}: {source}", .path.display())]
-    Shapes {
-        path: PathBuf,
-        source: ShapesError,
-    },
+    Shapes { path: PathBuf, source: ShapesError },
     #[error("cannot make an in-memory store: {0}")]
     Store(String),
 }
@@ -84,7 +81,12 @@ fn parse_with_prefixes(path: &Path, bytes: &[u8], format: RdfFormat) -> Result<P
             format,
             message: e.to_string(),
         })?;
-        quads.push(Quad::new(quad.subject, quad.predicate, quad.object, GraphName::DefaultGraph));
+        quads.push(Quad::new(
+            quad.subject,
+            quad.predicate,
+            quad.object,
+            GraphName::DefaultGraph,
+        ));
     }
     let prefixes = parser
         .prefixes()

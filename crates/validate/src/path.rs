@@ -65,7 +65,10 @@ impl Path {
     }
 
     fn parse_all(graph: &Graph, items: &[Term]) -> Result<Vec<Path>, ShapesError> {
-        items.iter().map(|i| Self::parse(graph, i.as_ref())).collect()
+        items
+            .iter()
+            .map(|i| Self::parse(graph, i.as_ref()))
+            .collect()
     }
 
     /// The path as a SPARQL property path (full IRIs).
@@ -110,7 +113,10 @@ impl Path {
         let prepared = SparqlEvaluator::new()
             .parse_query(&query)
             .map_err(|e| PathError(e.to_string()))?
-            .substitute_variable(oxigraph::model::Variable::new_unchecked("this"), focus.clone());
+            .substitute_variable(
+                oxigraph::model::Variable::new_unchecked("this"),
+                focus.clone(),
+            );
         let mut values = HashSet::new();
         if let oxigraph::sparql::QueryResults::Solutions(rows) = prepared
             .on_store(store)

@@ -79,9 +79,17 @@ impl Report {
     /// (with warnings and infos counted apart).
     pub fn summary(&self) -> String {
         if self.conforms() {
-            return format!("conforms ({} focus nodes checked)", self.focus_nodes_checked);
+            return format!(
+                "conforms ({} focus nodes checked)",
+                self.focus_nodes_checked
+            );
         }
-        let count = |name: &str| self.results.iter().filter(|r| r.severity_name() == name).count();
+        let count = |name: &str| {
+            self.results
+                .iter()
+                .filter(|r| r.severity_name() == name)
+                .count()
+        };
         let mut parts = Vec::new();
         for (name, one, many) in [
             ("Violation", "violation", "violations"),
@@ -110,7 +118,11 @@ impl Report {
         let report = BlankNode::new_unchecked("report");
         let mut triples = vec![
             Triple::new(report.clone(), RDF_TYPE, sh("ValidationReport")),
-            Triple::new(report.clone(), sh("conforms"), Literal::from(self.conforms())),
+            Triple::new(
+                report.clone(),
+                sh("conforms"),
+                Literal::from(self.conforms()),
+            ),
         ];
         for (i, result) in self.results.iter().enumerate() {
             let node = BlankNode::new_unchecked(format!("r{i}"));

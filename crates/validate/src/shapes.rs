@@ -22,23 +22,74 @@ pub enum ShapesError {
 /// namespace, as a predicate or a type, makes the shapes graph refused.
 const KNOWN_PREDICATES: &[&str] = &[
     // targets
-    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf",
+    "targetClass",
+    "targetNode",
+    "targetSubjectsOf",
+    "targetObjectsOf",
     // shapes
-    "path", "property", "node", "not", "and", "or", "xone", "severity", "message",
-    "deactivated", "name", "description", "order", "group", "defaultValue",
+    "path",
+    "property",
+    "node",
+    "not",
+    "and",
+    "or",
+    "xone",
+    "severity",
+    "message",
+    "deactivated",
+    "name",
+    "description",
+    "order",
+    "group",
+    "defaultValue",
     // core constraint parameters
-    "class", "datatype", "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive",
-    "maxExclusive", "maxInclusive", "minLength", "maxLength", "pattern", "flags", "languageIn",
-    "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals", "qualifiedValueShape",
-    "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint", "closed",
-    "ignoredProperties", "hasValue", "in",
+    "class",
+    "datatype",
+    "nodeKind",
+    "minCount",
+    "maxCount",
+    "minExclusive",
+    "minInclusive",
+    "maxExclusive",
+    "maxInclusive",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "flags",
+    "languageIn",
+    "uniqueLang",
+    "equals",
+    "disjoint",
+    "lessThan",
+    "lessThanOrEquals",
+    "qualifiedValueShape",
+    "qualifiedMinCount",
+    "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint",
+    "closed",
+    "ignoredProperties",
+    "hasValue",
+    "in",
     // paths
-    "inversePath", "alternativePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath",
+    "inversePath",
+    "alternativePath",
+    "zeroOrMorePath",
+    "oneOrMorePath",
+    "zeroOrOnePath",
     // SPARQL-based constraints (SELECT) and their prefixes
-    "sparql", "select", "prefixes", "declare", "prefix", "namespace",
+    "sparql",
+    "select",
+    "prefixes",
+    "declare",
+    "prefix",
+    "namespace",
 ];
 const KNOWN_TYPES: &[&str] = &[
-    "NodeShape", "PropertyShape", "Shape", "SPARQLConstraint", "PrefixDeclaration",
+    "NodeShape",
+    "PropertyShape",
+    "Shape",
+    "SPARQLConstraint",
+    "PrefixDeclaration",
     "PropertyGroup",
 ];
 
@@ -343,18 +394,20 @@ impl Reader<'_> {
         }
         // An implicit class target: a shape that is also a class.
         if let NamedOrBlankNodeRef::NamedNode(n) = node {
-            if self.graph.contains(oxigraph::model::TripleRef::new(
-                n,
-                RDF_TYPE,
-                RDFS_CLASS,
-            )) {
+            if self
+                .graph
+                .contains(oxigraph::model::TripleRef::new(n, RDF_TYPE, RDFS_CLASS))
+            {
                 targets.push(Target::Class(n.into_owned()));
             }
         }
         Ok(targets)
     }
 
-    fn constraints(&mut self, node: NamedOrBlankNodeRef<'_>) -> Result<Vec<Constraint>, ShapesError> {
+    fn constraints(
+        &mut self,
+        node: NamedOrBlankNodeRef<'_>,
+    ) -> Result<Vec<Constraint>, ShapesError> {
         let mut out = Vec::new();
         self.value_type(node, &mut out)?;
         self.counts(node, &mut out)?;
@@ -369,7 +422,11 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    fn value_type(&self, node: NamedOrBlankNodeRef<'_>, out: &mut Vec<Constraint>) -> Result<(), ShapesError> {
+    fn value_type(
+        &self,
+        node: NamedOrBlankNodeRef<'_>,
+        out: &mut Vec<Constraint>,
+    ) -> Result<(), ShapesError> {
         for value in self.values(node, "class") {
             out.push(Constraint::Class(iri(node, "class", &value)?));
         }
@@ -392,7 +449,11 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn counts(&self, node: NamedOrBlankNodeRef<'_>, out: &mut Vec<Constraint>) -> Result<(), ShapesError> {
+    fn counts(
+        &self,
+        node: NamedOrBlankNodeRef<'_>,
+        out: &mut Vec<Constraint>,
+    ) -> Result<(), ShapesError> {
         for (local, make) in [
             ("minCount", Constraint::MinCount as fn(u64) -> Constraint),
             ("maxCount", Constraint::MaxCount),
@@ -406,7 +467,11 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn strings(&self, node: NamedOrBlankNodeRef<'_>, out: &mut Vec<Constraint>) -> Result<(), ShapesError> {
+    fn strings(
+        &self,
+        node: NamedOrBlankNodeRef<'_>,
+        out: &mut Vec<Constraint>,
+    ) -> Result<(), ShapesError> {
         let flags = match self.values(node, "flags").as_slice() {
             [] => String::new(),
             [Term::Literal(l)] => l.value().to_owned(),
@@ -437,7 +502,11 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn pairs(&self, node: NamedOrBlankNodeRef<'_>, out: &mut Vec<Constraint>) -> Result<(), ShapesError> {
+    fn pairs(
+        &self,
+        node: NamedOrBlankNodeRef<'_>,
+        out: &mut Vec<Constraint>,
+    ) -> Result<(), ShapesError> {
         for (local, pair) in [
             ("equals", Pair::Equals),
             ("disjoint", Pair::Disjoint),
@@ -451,7 +520,11 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn logical(&mut self, node: NamedOrBlankNodeRef<'_>, out: &mut Vec<Constraint>) -> Result<(), ShapesError> {
+    fn logical(
+        &mut self,
+        node: NamedOrBlankNodeRef<'_>,
+        out: &mut Vec<Constraint>,
+    ) -> Result<(), ShapesError> {
         for value in self.values(node, "not") {
             out.push(Constraint::Not(self.shape_term(value.as_ref())?));
         }
@@ -477,7 +550,11 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn qualified(&mut self, node: NamedOrBlankNodeRef<'_>, out: &mut Vec<Constraint>) -> Result<(), ShapesError> {
+    fn qualified(
+        &mut self,
+        node: NamedOrBlankNodeRef<'_>,
+        out: &mut Vec<Constraint>,
+    ) -> Result<(), ShapesError> {
         let values = self.values(node, "qualifiedValueShape");
         if values.is_empty() {
             return Ok(());
@@ -491,7 +568,11 @@ impl Reader<'_> {
         };
         let (min, max) = (count("qualifiedMinCount")?, count("qualifiedMaxCount")?);
         let disjoint = is_true(&self.values(node, "qualifiedValueShapesDisjoint"));
-        let siblings = if disjoint { self.sibling_qualified_shapes(node) } else { Vec::new() };
+        let siblings = if disjoint {
+            self.sibling_qualified_shapes(node)
+        } else {
+            Vec::new()
+        };
         for value in values {
             let shape = self.shape_term(value.as_ref())?;
             let siblings = siblings
@@ -535,7 +616,11 @@ impl Reader<'_> {
         siblings
     }
 
-    fn other(&self, node: NamedOrBlankNodeRef<'_>, out: &mut Vec<Constraint>) -> Result<(), ShapesError> {
+    fn other(
+        &self,
+        node: NamedOrBlankNodeRef<'_>,
+        out: &mut Vec<Constraint>,
+    ) -> Result<(), ShapesError> {
         if is_true(&self.values(node, "closed")) {
             let mut allowed = Vec::new();
             for list in self.values(node, "ignoredProperties") {
@@ -544,7 +629,9 @@ impl Reader<'_> {
                 }
             }
             for property in self.values(node, "property") {
-                let Some(p) = as_subject(property.as_ref()) else { continue };
+                let Some(p) = as_subject(property.as_ref()) else {
+                    continue;
+                };
                 for path in self.graph.objects_for_subject_predicate(p, &sh("path")) {
                     if let TermRef::NamedNode(n) = path {
                         allowed.push(n.into_owned());
@@ -562,7 +649,11 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn sparql(&self, shape: NamedOrBlankNodeRef<'_>, value: &Term) -> Result<SparqlConstraint, ShapesError> {
+    fn sparql(
+        &self,
+        shape: NamedOrBlankNodeRef<'_>,
+        value: &Term,
+    ) -> Result<SparqlConstraint, ShapesError> {
         let node = as_subject(value.as_ref())
             .ok_or_else(|| malformed(shape, "has a sh:sparql that is not a node"))?;
         let select = match self.values(node, "select").as_slice() {
@@ -589,7 +680,11 @@ impl Reader<'_> {
     }
 
     /// `PREFIX p: <ns>` for each sh:declare of a sh:prefixes node.
-    fn prefix_lines(&self, shape: NamedOrBlankNodeRef<'_>, source: &Term) -> Result<String, ShapesError> {
+    fn prefix_lines(
+        &self,
+        shape: NamedOrBlankNodeRef<'_>,
+        source: &Term,
+    ) -> Result<String, ShapesError> {
         let source = as_subject(source.as_ref())
             .ok_or_else(|| malformed(shape, "has sh:prefixes that is not a node"))?;
         let mut lines = String::new();
@@ -603,7 +698,12 @@ impl Reader<'_> {
                 ([Term::Literal(p)], [Term::Literal(ns)]) => {
                     lines.push_str(&format!("PREFIX {}: <{}>\n", p.value(), ns.value()));
                 }
-                _ => return Err(malformed(shape, "has a sh:declare without one sh:prefix and one sh:namespace")),
+                _ => {
+                    return Err(malformed(
+                        shape,
+                        "has a sh:declare without one sh:prefix and one sh:namespace",
+                    ))
+                }
             }
         }
         Ok(lines)
@@ -646,7 +746,10 @@ fn malformed(node: NamedOrBlankNodeRef<'_>, what: &str) -> ShapesError {
 fn iri(node: NamedOrBlankNodeRef<'_>, local: &str, value: &Term) -> Result<NamedNode, ShapesError> {
     match value {
         Term::NamedNode(n) => Ok(n.clone()),
-        _ => Err(malformed(node, &format!("needs an IRI as sh:{local}, not {value}"))),
+        _ => Err(malformed(
+            node,
+            &format!("needs an IRI as sh:{local}, not {value}"),
+        )),
     }
 }
 
@@ -655,7 +758,12 @@ fn integer(node: NamedOrBlankNodeRef<'_>, local: &str, value: &Term) -> Result<u
         Term::Literal(l) => l.value().parse().ok(),
         _ => None,
     }
-    .ok_or_else(|| malformed(node, &format!("needs a non-negative integer as sh:{local}, not {value}")))
+    .ok_or_else(|| {
+        malformed(
+            node,
+            &format!("needs a non-negative integer as sh:{local}, not {value}"),
+        )
+    })
 }
 
 fn is_true(values: &[Term]) -> bool {
