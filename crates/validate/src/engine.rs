@@ -9,7 +9,7 @@ use crate::report::{Report, ValidationResult};
 use crate::shapes::{
     Constraint, Pair, Qualified, Range, Shape, ShapeRef, Shapes, SparqlConstraint, Target,
 };
-use crate::vocab::{sh, LANG_STRING, RDF_TYPE, SUB_CLASS_OF};
+use crate::vocab::{LANG_STRING, RDF_TYPE, SUB_CLASS_OF};
 use oxigraph::model::{GraphNameRef, Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::{PreparedSparqlQuery, QueryResults, QuerySolution, SparqlEvaluator};
 use oxigraph::store::Store;
@@ -564,12 +564,10 @@ fn default_message(c: &Constraint) -> String {
 fn has_datatype(v: &Term, datatype: &NamedNode) -> bool {
     match v {
         Term::Literal(l) if l.datatype() == datatype.as_ref() => {
-            datatype.as_ref() != LANG_STRING || l.language().is_some()
+            (datatype.as_ref() != LANG_STRING || l.language().is_some()) && is_well_formed(l)
         }
         _ => false,
     }
-    .then(|| matches!(v, Term::Literal(l) if is_well_formed(l)))
-    .unwrap_or(false)
 }
 
 fn has_node_kind(v: &Term, kind: &NamedNode) -> bool {
@@ -602,9 +600,4 @@ fn string_length(v: &Term) -> Option<u64> {
 fn lang_matches(tag: &str, range: &str) -> bool {
     let (tag, range) = (tag.to_ascii_lowercase(), range.to_ascii_lowercase());
     range == "*" || tag == range || tag.starts_with(&format!("{range}-"))
-}
-
-#[allow(dead_code)]
-fn unused() -> NamedNode {
-    sh("Violation")
 }

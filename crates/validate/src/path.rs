@@ -4,8 +4,7 @@
 use crate::shapes::{list_items, ShapesError};
 use crate::vocab::{sh, RDF_FIRST};
 use oxigraph::model::{
-    BlankNode, Graph, GraphNameRef, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term,
-    TermRef, Triple,
+    BlankNode, Graph, GraphNameRef, NamedNode, NamedOrBlankNodeRef, Term, TermRef, Triple,
 };
 use oxigraph::sparql::SparqlEvaluator;
 use oxigraph::store::Store;
@@ -219,7 +218,7 @@ pub fn subjects(
             Some(GraphNameRef::DefaultGraph),
         )
         .map(|q| {
-            q.map(|q| Term::from(NamedOrBlankNode::from(q.subject)))
+            q.map(|q| Term::from(q.subject))
                 .map_err(|e| PathError(e.to_string()))
         })
         .collect()

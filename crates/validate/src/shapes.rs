@@ -5,7 +5,7 @@
 use crate::path::Path;
 use crate::vocab::{sh, sh_local, RDFS_CLASS, RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE};
 use oxigraph::model::{
-    Graph, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
+    Graph, Literal, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
 };
 use std::collections::HashMap;
 
@@ -780,10 +780,4 @@ fn literals(values: &[Term]) -> Vec<Literal> {
             _ => None,
         })
         .collect()
-}
-
-/// An IRI known not to need checking.
-#[allow(dead_code)]
-fn named(iri: &str) -> NamedNodeRef<'_> {
-    NamedNodeRef::new_unchecked(iri)
 }
