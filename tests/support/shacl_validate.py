@@ -7,7 +7,8 @@ usage:
   shacl_validate.py --results SHAPES DATA...
       validates the union of the DATA files and prints one line per
       result, sorted and deduplicated: focus node, path, source constraint
-      component, tab-separated (N3 terms; an inverse path as ^<iri>).
+      component and value, tab-separated (N3 terms, - when absent; an
+      inverse path as ^<iri>). Nested (sh:detail) results are left out.
   shacl_validate.py --report REPORT
       prints the same lines for a sh:ValidationReport graph written by
       another validator (`reformkg validate --format turtle`).
@@ -32,11 +33,19 @@ def path_text(graph, path):
 
 def result_lines(graph):
     lines = set()
-    for result in graph.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # Only the report's own results (sh:result), not nested sh:detail ones.
+    results = [
+        result
+        for report in graph.subjects(rdflib.RDF.type, SH.ValidationReport)
+        for result in graph.objects(report, SH.result)
+    ]
+    for result in results:
         focus = graph.value(result, SH.focusNode)
         path = path_text(graph, graph.value(result, SH.resultPath))
         component = graph.value(result, SH.sourceConstraintComponent)
-        lines.add(f"{focus.n3()}\t{path}\t{component.n3()}")
+        value = graph.value(result, SH.value)
+        value = "-" if value is None else value.n3()
+        lines.add(f"{focus.n3()}\t{path}\t{component.n3()}\t{value}")
     return sorted(lines)
 
 

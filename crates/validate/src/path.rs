@@ -106,7 +106,7 @@ impl Path {
 
     fn values_by_sparql(&self, store: &Store, focus: &Term) -> Result<HashSet<Term>, PathError> {
         let query = format!(
-            "SELECT DISTINCT ?value WHERE {{ ?this {} ?value }}",
+            "SELECT DISTINCT ?this ?value WHERE {{ ?this {} ?value }}",
             self.to_sparql()
         );
         let prepared = SparqlEvaluator::new()
