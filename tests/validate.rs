@@ -495,6 +495,8 @@ fn every_core_component_agrees_with_pyshacl() {
         "MaxExclusive",
         "MaxInclusive",
         "MinLength",
+        "MaxLength",
+        "HasValue",
         "Pattern",
         "LanguageIn",
         "UniqueLang",
