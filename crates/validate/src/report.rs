@@ -188,6 +188,19 @@ impl Namer<'_> {
             .unwrap_or_else(|| iri.to_string())
     }
 
+    /// A message with each whole-word IRI (a SPARQL constraint's `{?value}`)
+    /// written as `prefix:local`.
+    pub fn compact_words(&self, message: &str) -> String {
+        message
+            .split(' ')
+            .map(|word| match self.prefixes.compact(word) {
+                Some(short) if word.contains("://") => short,
+                _ => word.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// A term as the rest of the CLI shows it: `case:x-3 (“title”)`.
     pub fn term(&self, term: &Term) -> String {
         match term {
@@ -254,7 +267,7 @@ impl Report {
                 let _ = writeln!(text, "  value     {}", namer.term(value));
             }
             if let Some(message) = pick_message(&r.messages, lang) {
-                let _ = writeln!(text, "  message   {message}");
+                let _ = writeln!(text, "  message   {}", namer.compact_words(message));
             }
             let shape = match &r.shape {
                 NamedOrBlankNode::NamedNode(n) => format!(", shape {}", namer.iri(n)),
