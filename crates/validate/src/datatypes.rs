@@ -69,6 +69,17 @@ fn integer_in_range(local: &str, value: &str) -> Option<bool> {
     Some(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m))
 }
 
+/// The order of two well-formed xsd:integer or xsd:decimal literals (the
+/// common case: ranks, offsets), without a SPARQL evaluation. None for any
+/// other pair, which SPARQL then compares.
+pub fn compare_decimals(a: &Literal, b: &Literal) -> Option<std::cmp::Ordering> {
+    let decimal = |l: &Literal| match l.datatype().as_str().strip_prefix(XSD) {
+        Some("integer" | "decimal") => Decimal::from_str(l.value()).ok(),
+        _ => None,
+    };
+    decimal(a)?.partial_cmp(&decimal(b)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +100,20 @@ mod tests {
         assert!(!is_well_formed(&typed("300", "byte")));
         assert!(!is_well_formed(&typed("-1", "nonNegativeInteger")));
         assert!(is_well_formed(&typed("anything", "string")));
+    }
+
+    #[test]
+    fn integers_and_decimals_compare_by_value() {
+        use std::cmp::Ordering;
+        let cmp =
+            |a: &str, ta: &str, b: &str, tb: &str| compare_decimals(&typed(a, ta), &typed(b, tb));
+        assert_eq!(
+            cmp("10", "integer", "5", "integer"),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(cmp("2", "integer", "2.0", "decimal"), Some(Ordering::Equal));
+        assert_eq!(cmp("-1.5", "decimal", "0", "integer"), Some(Ordering::Less));
+        assert_eq!(cmp("x", "integer", "0", "integer"), None);
+        assert_eq!(cmp("1", "string", "0", "integer"), None);
     }
 }

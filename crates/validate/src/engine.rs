@@ -29,6 +29,9 @@ pub enum ValidateError {
     TooDeep,
 }
 
+/// How many lookups are kept at most.
+const LOOKUP_CACHE: usize = 16_384;
+
 /// Nested shapes (sh:node, sh:not …) deeper than this are refused: SHACL
 /// leaves recursive shapes undefined.
 const MAX_DEPTH: usize = 64;
@@ -64,6 +67,8 @@ struct Engine<'a> {
     regex: PreparedSparqlQuery,
     /// The classes each class is a subclass of (itself included).
     superclasses: HashMap<Term, HashSet<Term>>,
+    /// Recent `node predicate ?o` lookups.
+    lookups: HashMap<(Term, NamedNode), HashSet<Term>>,
     depth: usize,
 }
 
@@ -83,6 +88,7 @@ impl<'a> Engine<'a> {
             )?,
             regex: parse("SELECT ?a ?p ?f (REGEX(STR(?a), ?p, ?f) AS ?m) WHERE {}")?,
             superclasses: HashMap::new(),
+            lookups: HashMap::new(),
             depth: 0,
         })
     }
@@ -152,9 +158,36 @@ impl<'a> Engine<'a> {
         Ok(&self.superclasses[class])
     }
 
+    /// The objects of `node predicate ?o`, through a bounded cache (the
+    /// types of a node many others point to are read once). Only the
+    /// predicate asked for is read: a case's other values include its text.
+    fn objects_of(
+        &mut self,
+        node: &Term,
+        predicate: &NamedNode,
+    ) -> Result<HashSet<Term>, ValidateError> {
+        let key = (node.clone(), predicate.clone());
+        if let Some(values) = self.lookups.get(&key) {
+            return Ok(values.clone());
+        }
+        if self.lookups.len() >= LOOKUP_CACHE {
+            self.lookups.clear();
+        }
+        let values = objects(self.store, node, predicate)?;
+        self.lookups.insert(key, values.clone());
+        Ok(values)
+    }
+
+    fn values(&mut self, path: &Path, focus: &Term) -> Result<HashSet<Term>, ValidateError> {
+        match path {
+            Path::Predicate(p) => Ok(objects(self.store, focus, p)?),
+            _ => Ok(path.values(self.store, focus)?),
+        }
+    }
+
     fn is_instance(&mut self, value: &Term, class: &NamedNode) -> Result<bool, ValidateError> {
         let class = Term::from(class.clone());
-        for t in objects(self.store, value, &RDF_TYPE.into_owned())? {
+        for t in self.objects_of(value, &RDF_TYPE.into_owned())? {
             if self.superclasses_of(&t)?.contains(&class) {
                 return Ok(true);
             }
@@ -180,7 +213,7 @@ impl<'a> Engine<'a> {
             return Err(ValidateError::TooDeep);
         }
         let values = match &shape.path {
-            Some(path) => path.values(self.store, focus)?,
+            Some(path) => self.values(path, focus)?,
             None => HashSet::from([focus.clone()]),
         };
         let at = At {
@@ -310,7 +343,7 @@ impl<'a> Engine<'a> {
 
     /// The value nodes that break a property-pair constraint.
     fn pair(&mut self, at: &At<'_>, pair: Pair, p: &NamedNode) -> Result<Vec<Term>, ValidateError> {
-        let others = objects(self.store, at.focus, p)?;
+        let others = self.objects_of(at.focus, p)?;
         let mut failing = Vec::new();
         match pair {
             Pair::Equals => {
@@ -366,6 +399,11 @@ impl<'a> Engine<'a> {
 
     /// `a` compared with `b` by SPARQL's operators; None when incomparable.
     fn compare(&self, a: &Term, b: &Term) -> Result<Option<Ordering>, ValidateError> {
+        if let (Term::Literal(a), Term::Literal(b)) = (a, b) {
+            if let Some(ordering) = crate::datatypes::compare_decimals(a, b) {
+                return Ok(Some(ordering));
+            }
+        }
         let row = self.expression(&self.compare, &[("a", a), ("b", b)])?;
         let is_true = |name: &str| matches!(row.as_ref().and_then(|r| r.get(name)), Some(Term::Literal(l)) if l.value() == "true");
         Ok(if is_true("lt") {
@@ -437,10 +475,15 @@ impl<'a> Engine<'a> {
             }
             None => s.select.clone(),
         };
-        let prepared = SparqlEvaluator::new()
-            .parse_query(&text)
-            .map_err(|e| fail(e.to_string()))?
-            .substitute_variable(Variable::new_unchecked("this"), at.focus.clone());
+        let prepared = match crate::prebind::with_values(&text, at.focus) {
+            Some(bound) => SparqlEvaluator::new()
+                .parse_query(&bound)
+                .map_err(|e| fail(e.to_string()))?,
+            None => SparqlEvaluator::new()
+                .parse_query(&text)
+                .map_err(|e| fail(e.to_string()))?
+                .substitute_variable(Variable::new_unchecked("this"), at.focus.clone()),
+        };
         let QueryResults::Solutions(rows) = prepared
             .on_store(self.store)
             .execute()

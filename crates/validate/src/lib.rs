@@ -10,6 +10,7 @@
 mod datatypes;
 mod engine;
 pub mod path;
+mod prebind;
 mod report;
 mod shapes;
 mod vocab;
