@@ -138,3 +138,110 @@ fn shapes_from(path: &Path, (quads, prefixes): Parsed) -> Result<Shapes, InputEr
     shapes.prefixes = prefixes;
     Ok(shapes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PREFIXES: &str = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n\
+                            @prefix ex: <http://example.org/> .\n";
+
+    fn shapes(turtle: &str) -> Result<Shapes, InputError> {
+        parse_shapes(
+            Path::new("test.ttl"),
+            format!("{PREFIXES}{turtle}").as_bytes(),
+        )
+    }
+
+    fn memory_store(turtle: &str) -> Store {
+        let store = Store::new().expect("in-memory store");
+        store
+            .load_from_slice(RdfFormat::Turtle, format!("{PREFIXES}{turtle}").as_bytes())
+            .expect("data parses");
+        store
+    }
+
+    #[test]
+    fn an_in_memory_store_is_validated() {
+        let shapes = shapes(
+            "ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+               sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
+        )
+        .expect("shapes");
+        let store = memory_store("ex:a a ex:C ; ex:p 1 . ex:b a ex:C .");
+        let report = validate(&store, &shapes).expect("validates");
+        assert_eq!(report.focus_nodes_checked, 2);
+        assert_eq!(report.results.len(), 1);
+        assert_eq!(
+            report.results[0].focus.to_string(),
+            "<http://example.org/b>"
+        );
+        assert!(!report.conforms());
+        assert_eq!(report.summary(), "1 violation in 1 focus node");
+    }
+
+    #[test]
+    fn severities_are_counted_apart_and_any_result_breaks_conformance() {
+        let shapes = shapes(
+            "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:severity sh:Warning ;
+               sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:severity sh:Warning ] .",
+        )
+        .expect("shapes");
+        let report = validate(&memory_store("ex:b ex:p 1 ."), &shapes).expect("validates");
+        assert!(!report.conforms());
+        assert_eq!(report.summary(), "1 warning in 1 focus node");
+    }
+
+    #[test]
+    fn unimplemented_features_are_refused_by_name() {
+        for (feature, turtle) in [
+            ("sh:rule", "ex:S a sh:NodeShape ; sh:rule [ a sh:TripleRule ] ."),
+            ("sh:SPARQLTarget", "ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ] ."),
+            ("sh:ask", "ex:S a sh:NodeShape ; sh:sparql [ sh:ask \"ASK {}\" ] ."),
+            (
+                "$shapesGraph",
+                "ex:S a sh:NodeShape ; sh:sparql [ sh:select \"SELECT $this WHERE { GRAPH $shapesGraph {} }\" ] .",
+            ),
+        ] {
+            let error = shapes(turtle).expect_err(feature).to_string();
+            // sh:target [ a sh:SPARQLTarget ] may be refused by either term.
+            let named = error.contains(feature)
+                || (feature == "sh:SPARQLTarget" && error.contains("sh:target "));
+            assert!(named && error.contains("does not implement"), "{feature}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_recursive_shape_is_an_error_not_a_stack_overflow() {
+        let shapes =
+            shapes("ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:node ex:S .").expect("shapes");
+        let error = validate(&memory_store("ex:a ex:p 1 ."), &shapes).expect_err("recursive");
+        assert!(matches!(error, ValidateError::TooDeep), "{error}");
+    }
+
+    #[test]
+    fn files_merge_named_graphs_and_unknown_extensions_are_refused() {
+        let dir = std::env::temp_dir().join(format!("reformkg-validate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let trig = dir.join("data.trig");
+        std::fs::write(&trig, "<http://x/g> { <http://x/a> <http://x/p> 1 . }").expect("write");
+        let store = load_files(std::slice::from_ref(&trig)).expect("loads");
+        assert_eq!(store.len().expect("len"), 1);
+        assert!(store
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(oxigraph::model::GraphNameRef::DefaultGraph)
+            )
+            .next()
+            .is_some());
+        let other = dir.join("data.xyz");
+        std::fs::write(&other, "").expect("write");
+        assert!(matches!(
+            load_files(&[other]),
+            Err(InputError::UnknownFormat(_))
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
