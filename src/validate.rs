@@ -102,7 +102,9 @@ fn load_data(source: &DataSource) -> Result<Data> {
 pub fn run(request: &Request) -> Result<ExitCode> {
     let shapes = load_shapes(&request.shapes)?;
     let data = load_data(&request.source)?;
-    let report = shacl::validate(data.store(), &shapes).map_err(bad)?;
+    // SPARQL evaluation recurses: on the large stack, as every statement is.
+    let report =
+        store::sparql::on_large_stack(|| shacl::validate(data.store(), &shapes))?.map_err(bad)?;
     let mut prefixes = Prefixes::default();
     for (prefix, namespace) in &shapes.prefixes {
         if prefixes.iter().all(|(p, _)| p != prefix) {

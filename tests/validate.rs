@@ -415,6 +415,33 @@ fn bad_input_is_one_line_and_exit_2() {
 }
 
 #[test]
+fn a_sparql_constraint_nested_too_deep_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("ok.ttl");
+    std::fs::write(&data, "<http://x/a> <http://x/b> <http://x/c> .\n").expect("write");
+    let shapes = dir.path().join("deep.ttl");
+    let depth = 10_000;
+    std::fs::write(
+        &shapes,
+        format!(
+            "@prefix sh: <http://www.w3.org/ns/shacl#> .\n\
+             <http://x/S> a sh:NodeShape ; sh:targetNode <http://x/a> ;\n\
+             sh:sparql [ sh:select \"SELECT $this WHERE {{ {}{} }}\" ] .\n",
+            "{".repeat(depth),
+            "}".repeat(depth)
+        ),
+    )
+    .expect("write");
+    let output = reformkg(&[
+        "validate",
+        "--shapes",
+        shapes.to_str().expect("utf-8"),
+        data.to_str().expect("utf-8"),
+    ]);
+    assert_bad_input(&output, "nest deeper");
+}
+
+#[test]
 fn shapes_using_an_unimplemented_feature_are_refused_by_name() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("ok.ttl");

@@ -660,6 +660,9 @@ impl Reader<'_> {
             [Term::Literal(l)] => l.value().to_owned(),
             _ => return Err(malformed(shape, "has a sh:sparql without one sh:select")),
         };
+        // Parsing and evaluation recurse on the query's nesting.
+        reformkg_store::sparql::check_nesting(&select)
+            .map_err(|e| malformed(shape, &format!("has a sh:select that {e}")))?;
         for variable in ["shapesGraph", "currentShape"] {
             if select.contains(&format!("${variable}")) {
                 return Err(ShapesError::Unsupported(format!(
