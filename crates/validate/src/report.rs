@@ -134,15 +134,19 @@ impl Report {
 
     /// The report in Turtle, through Oxigraph's serialiser.
     pub fn to_turtle(&self, prefixes: &Prefixes) -> Result<Vec<u8>, std::io::Error> {
+        let triples = self.to_triples();
         let mut serializer = RdfSerializer::from_format(RdfFormat::Turtle);
         for (prefix, namespace) in prefixes.iter() {
+            if !triples.iter().any(|t| uses_namespace(t, namespace)) {
+                continue;
+            }
             serializer = serializer
                 .with_prefix(prefix, namespace)
                 .map_err(std::io::Error::other)?;
         }
         let mut writer = serializer.for_writer(Vec::new());
-        for triple in self.to_triples() {
-            writer.serialize_triple(&triple)?;
+        for triple in &triples {
+            writer.serialize_triple(triple)?;
         }
         writer.finish()
     }
@@ -170,6 +174,21 @@ impl ValidationResult {
             triples.push(Triple::new(node.clone(), sh("resultPath"), object));
         }
     }
+}
+
+/// Does a triple name an IRI (or a datatype) in this namespace? Only
+/// those prefixes are declared.
+fn uses_namespace(triple: &Triple, namespace: &str) -> bool {
+    let term = |t: &Term| match t {
+        Term::NamedNode(n) => n.as_str().starts_with(namespace),
+        Term::Literal(l) => l.datatype().as_str().starts_with(namespace),
+        _ => false,
+    };
+    let subject = match &triple.subject {
+        NamedOrBlankNode::NamedNode(n) => n.as_str().starts_with(namespace),
+        NamedOrBlankNode::BlankNode(_) => false,
+    };
+    subject || triple.predicate.as_str().starts_with(namespace) || term(&triple.object)
 }
 
 /// How IRIs are shown: `prefix:local`, and the resource's label in quotes.
@@ -217,12 +236,35 @@ impl Namer<'_> {
                     Some(lang) => format!("\"{value}\"@{lang}"),
                     None => match self.iri(&l.datatype().into_owned()).as_str() {
                         "xsd:string" => format!("\"{value}\""),
+                        // Turtle's bare forms, when the value reads back the same.
+                        "xsd:integer" | "xsd:decimal" | "xsd:boolean" if is_bare(l) => value,
                         datatype => format!("\"{value}\"^^{datatype}"),
                     },
                 }
             }
             other => other.to_string(),
         }
+    }
+}
+
+/// Can a numeric or boolean literal be written bare (`12`, `3.5`, `true`)?
+fn is_bare(literal: &Literal) -> bool {
+    let value = literal.value();
+    match literal.datatype().as_str().rsplit('#').next() {
+        Some("integer") => value.parse::<i128>().is_ok() && !value.starts_with('+'),
+        Some("decimal") => {
+            value.contains('.')
+                && value
+                    .trim_start_matches('-')
+                    .split_once('.')
+                    .is_some_and(|(a, b)| {
+                        !a.is_empty()
+                            && !b.is_empty()
+                            && (a.chars().chain(b.chars())).all(|c| c.is_ascii_digit())
+                    })
+        }
+        Some("boolean") => value == "true" || value == "false",
+        _ => false,
     }
 }
 
