@@ -341,3 +341,49 @@ pub(crate) fn as_subject(term: &Term) -> Option<NamedOrBlankNodeRef<'_>> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reformkg_present::labels::Lang;
+
+    #[test]
+    fn terms_are_written_short_with_labels_and_literals_as_in_turtle() {
+        let prefixes = Prefixes::default();
+        let mut labels = Labels::empty(Lang::Zh);
+        let case = "https://w3id.org/reformkg/id/case/x-3";
+        labels.offer(case, "http://purl.org/dc/terms/title", "标题", Some("zh"));
+        let namer = Namer {
+            prefixes: &prefixes,
+            labels: &labels,
+        };
+        let typed = |value: &str, local: &str| -> Term {
+            Literal::new_typed_literal(
+                value,
+                NamedNode::new_unchecked(format!("{}{local}", reformkg_vocab::XSD)),
+            )
+            .into()
+        };
+        assert_eq!(
+            namer.term(&NamedNode::new_unchecked(case).into()),
+            "case:x-3 (“标题”)"
+        );
+        assert_eq!(namer.term(&typed("12", "integer")), "12");
+        assert_eq!(namer.term(&typed("-3.5", "decimal")), "-3.5");
+        assert_eq!(namer.term(&typed("+1", "integer")), "\"+1\"^^xsd:integer");
+        assert_eq!(
+            namer.term(&typed("three", "integer")),
+            "\"three\"^^xsd:integer"
+        );
+        assert_eq!(namer.term(&typed("2023", "gYear")), "\"2023\"^^xsd:gYear");
+        assert_eq!(namer.term(&Literal::from("a").into()), "\"a\"");
+        assert_eq!(
+            namer.term(&Literal::new_language_tagged_literal_unchecked("x", "en").into()),
+            "\"x\"@en"
+        );
+        assert_eq!(
+            namer.compact_words("link https://w3id.org/reformkg/ontology#rank to x"),
+            "link rk:rank to x"
+        );
+    }
+}
