@@ -542,6 +542,7 @@ fn every_core_component_agrees_with_pyshacl() {
         "Or",
         "Xone",
         "Node",
+        "SPARQL",
         "QualifiedMinCount",
         "QualifiedMaxCount",
         "Closed",
