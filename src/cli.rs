@@ -1,5 +1,6 @@
 //! Subcommands of the `reformkg` binary (docs/CONTRACT.md, "Command line").
 
+use crate::validate;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use oxigraph::sparql::CancellationToken;
@@ -26,6 +27,9 @@ pub struct Cli {
     pub store: PathBuf,
     #[command(subcommand)]
     pub command: Command,
+    /// Was --store given on the command line (not by REFORMKG_STORE or the default)?
+    #[arg(skip)]
+    pub store_given: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -214,6 +218,31 @@ pub enum Command {
         #[arg(long)]
         queries: Option<PathBuf>,
     },
+    /// Check the graph against the SHACL shapes (ontology/shapes.ttl): the store's, or that of
+    /// RDF files. Exit 0 when it conforms, 1 on violations, 2 on bad input.
+    ///
+    /// Implements SHACL Core and SPARQL-based (SELECT) constraints; shapes that use any other
+    /// SHACL feature are refused, naming it.
+    #[command(group = clap::ArgGroup::new("source").args(["files"]).multiple(true))]
+    Validate {
+        /// RDF files to validate instead of the store (any format Oxigraph reads, by
+        /// extension: .ttl .nt .nq .trig .rdf .jsonld …); named graphs are merged into one
+        /// data graph. Not with --store.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The shapes file (default: shapes.ttl in the vocabulary folder).
+        #[arg(long, value_name = "FILE")]
+        shapes: Option<PathBuf>,
+        /// The vocabulary folder whose shapes.ttl is used (as for `build`).
+        #[arg(long)]
+        ontology: Option<PathBuf>,
+        /// text: a readable report with labels; turtle: a standard sh:ValidationReport graph.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+        /// The language of labels and messages in the text report.
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: reformkg::present::labels::Lang,
+    },
     /// List the cases most like CASE (a rank, IRI or case:… name) and the mechanisms they share.
     Similar {
         case: String,
@@ -303,6 +332,13 @@ pub enum LexiconAction {
     },
 }
 
+/// How `reformkg validate` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Turtle,
+}
+
 /// The diagram kinds of `reformkg diagram`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiagramKind {
@@ -315,8 +351,29 @@ pub enum DiagramKind {
     Case,
 }
 
+/// Input `reformkg validate` cannot use (unreadable or invalid data or shapes): one line on
+/// stderr and exit status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Validate {
+            files,
+            shapes,
+            ontology,
+            format,
+            lang,
+        } => {
+            let request = validate::Request {
+                source: validate::source(&cli.store, cli.store_given, files)?,
+                shapes: validate::shapes_source(shapes, ontology.as_deref()),
+                format,
+                lang,
+            };
+            validate::run(&request)
+        }
         Command::Build {
             inputs,
             ontology,

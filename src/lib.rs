@@ -24,6 +24,7 @@ pub use reformkg_present as present;
 pub use reformkg_remote as remote;
 pub use reformkg_serve as serve;
 pub use reformkg_store as store;
+pub use reformkg_validate as validate;
 pub use reformkg_vocab as vocab;
 
 pub mod load;

@@ -2,12 +2,16 @@
 //! library. Errors end up here as one line on stderr and exit status 1.
 
 mod cli;
+mod validate;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let matches = cli::Cli::command().get_matches();
+    let mut args = cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    args.store_given = store_given(&matches);
     match cli::run(args) {
         Ok(code) => code,
         Err(error) if error.downcast_ref::<cli::ExitNow>().is_some() => {
@@ -23,9 +27,20 @@ fn main() -> ExitCode {
             {
                 exit_now(1);
             }
-            ExitCode::FAILURE
+            if error.is::<cli::BadInput>() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
+}
+
+/// Was the global --store given on the command line, before or after the
+/// subcommand?
+fn store_given(matches: &clap::ArgMatches) -> bool {
+    let given = |m: &clap::ArgMatches| m.value_source("store") == Some(ValueSource::CommandLine);
+    given(matches) || matches.subcommand().is_some_and(|(_, sub)| given(sub))
 }
 
 /// Ends the process at once, skipping exit handlers: a query thread that did
