@@ -242,6 +242,12 @@ pub enum Command {
         /// The language of labels and messages in the text report.
         #[arg(long, value_enum, default_value = "zh")]
         lang: reformkg::present::labels::Lang,
+        /// Validate the graph a SPARQL endpoint holds (its default graph; Virtuoso's is the
+        /// union of all graphs), fetched with one CONSTRUCT. Not with --store or FILE.
+        #[arg(long, value_name = "URL", conflicts_with = "files")]
+        endpoint: Option<String>,
+        #[command(flatten)]
+        auth: AuthArgs,
     },
     /// List the cases most like CASE (a rank, IRI or case:… name) and the mechanisms they share.
     Similar {
@@ -365,9 +371,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ontology,
             format,
             lang,
+            endpoint,
+            auth,
         } => {
+            let endpoint = match endpoint {
+                Some(url) => Some(
+                    auth.credentials()
+                        .and_then(|c| Ok(reformkg::remote::Endpoint::new(&url, c, None)?))
+                        .map_err(|e| BadInput(e.to_string()))?,
+                ),
+                None => None,
+            };
             let request = validate::Request {
-                source: validate::source(&cli.store, cli.store_given, files)?,
+                source: validate::source(&cli.store, cli.store_given, files, endpoint)?,
                 shapes: validate::shapes_source(shapes, ontology.as_deref()),
                 format,
                 lang,

@@ -19,6 +19,8 @@ use std::process::ExitCode;
 pub enum DataSource {
     Store(PathBuf),
     Files(Vec<PathBuf>),
+    /// The default graph of a SPARQL endpoint (Virtuoso's: all its graphs).
+    Endpoint(reformkg::remote::Endpoint),
 }
 
 /// Where the shapes come from.
@@ -39,7 +41,20 @@ pub struct Request {
 /// The shapes file of the vocabulary folder.
 const SHAPES_FILE: &str = "shapes.ttl";
 
-pub fn source(store_dir: &Path, store_given: bool, files: Vec<PathBuf>) -> Result<DataSource> {
+pub fn source(
+    store_dir: &Path,
+    store_given: bool,
+    files: Vec<PathBuf>,
+    endpoint: Option<reformkg::remote::Endpoint>,
+) -> Result<DataSource> {
+    if let Some(endpoint) = endpoint {
+        if store_given || !files.is_empty() {
+            return Err(
+                BadInput("give one of --store DIR, FILE… or --endpoint URL".to_owned()).into(),
+            );
+        }
+        return Ok(DataSource::Endpoint(endpoint));
+    }
     match (files.is_empty(), store_given) {
         (true, _) => Ok(DataSource::Store(store_dir.to_path_buf())),
         (false, false) => Ok(DataSource::Files(files)),
@@ -96,6 +111,7 @@ fn load_data(source: &DataSource) -> Result<Data> {
     match source {
         DataSource::Store(dir) => Ok(Data::Snapshot(store::open(dir).map_err(bad)?)),
         DataSource::Files(files) => Ok(Data::Memory(shacl::load_files(files).map_err(bad)?)),
+        DataSource::Endpoint(endpoint) => Ok(Data::Memory(endpoint.fetch_graph().map_err(bad)?)),
     }
 }
 

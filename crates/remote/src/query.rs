@@ -135,6 +135,57 @@ impl Endpoint {
     }
 }
 
+impl Endpoint {
+    /// Every triple the endpoint's default graph holds, in a new in-memory
+    /// store (for `validate --endpoint`). A server that caps result sizes
+    /// (Virtuoso's `ResultSetMaxRows`) would cut the answer short without
+    /// saying so: the distinct triples are counted first and a short answer
+    /// is an error.
+    pub fn fetch_graph(&self) -> Result<oxigraph::store::Store, RemoteError> {
+        let bad = |reason: String| RemoteError::Answer {
+            url: self.url.clone(),
+            reason,
+        };
+        let counted = self
+            .select_rows(
+                "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+            )?
+            .into_iter()
+            .next()
+            .and_then(|row| match row.into_iter().next().flatten() {
+                Some(oxigraph::model::Term::Literal(n)) => n.value().parse::<usize>().ok(),
+                _ => None,
+            })
+            .ok_or_else(|| bad("no triple count in the answer".to_owned()))?;
+        let store = oxigraph::store::Store::new().map_err(|e| bad(e.to_string()))?;
+        let RemoteAnswer::Results(QueryResults::Graph(triples)) = self.run(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            &Prefixes::default(),
+        )?
+        else {
+            return Err(bad("a CONSTRUCT did not answer a graph".to_owned()));
+        };
+        for triple in triples {
+            let triple = triple.map_err(|e| bad(e.to_string()))?;
+            store
+                .insert(
+                    triple
+                        .as_ref()
+                        .in_graph(oxigraph::model::GraphNameRef::DefaultGraph),
+                )
+                .map_err(|e| bad(e.to_string()))?;
+        }
+        let received = store.len().map_err(|e| bad(e.to_string()))?;
+        if received < counted {
+            return Err(bad(format!(
+                "the endpoint sent {received} of its {counted} triples: a limit on result \
+                 size (Virtuoso's ResultSetMaxRows) cut the answer; raise it"
+            )));
+        }
+        Ok(store)
+    }
+}
+
 /// The statement's form, by reformkg's parser with the default prefixes.
 pub fn form_of(sparql: &str, prefixes: &Prefixes) -> Form {
     let parser = || {
