@@ -58,10 +58,13 @@ pub enum PushError {
     Query(#[from] QueryError),
     #[error("the store already has a named graph <{0}>: push it under another --graph")]
     Clash(String),
+    #[error("the thread sending the requests stopped without saying why")]
+    SenderLost,
 }
 
-/// Reports progress, in triples, as batches are sent.
-pub trait PushProgress {
+/// Reports progress, in triples, as batches are sent (from the sending
+/// thread).
+pub trait PushProgress: Sync {
     fn start(&self, _total_triples: u64) {}
     fn sent(&self, _graph: &str, _triples: u64) {}
 }
@@ -122,10 +125,27 @@ struct Job {
     source: Source,
 }
 
+/// One request, ready to go: serialised on the reading thread while the
+/// sending thread waits on the server.
+struct Prepared {
+    method: &'static str,
+    url: String,
+    content_type: &'static str,
+    body: Vec<u8>,
+    graph: String,
+    /// Triples sent to this graph once this request is through.
+    graph_sent: u64,
+}
+
+/// Requests waiting for the sender: the one being sent and one ready
+/// (memory stays at about two batches).
+const IN_FLIGHT: usize = 1;
+
 impl Push {
     /// Sends the store's graphs: the built (default) graph to `target`, and
     /// each named graph of the store (files added with `reformkg load`)
-    /// under its own name.
+    /// under its own name. The store is read and batches are serialised
+    /// on this thread while another sends the previous batch.
     pub fn run(
         &self,
         store: &Store,
@@ -134,115 +154,150 @@ impl Push {
     ) -> Result<Pushed, PushError> {
         let jobs = plan(store, target)?;
         progress.start(store.len()? as u64);
-        let mut pushed = Pushed {
-            graphs: Vec::new(),
-            requests: 0,
-        };
-        for job in &jobs {
-            let (triples, requests) = self.send_graph(store, job, progress)?;
-            pushed
-                .graphs
-                .push((job.remote.as_ref().map(|g| g.as_str().to_owned()), triples));
-            pushed.requests += requests;
-        }
-        Ok(pushed)
+        std::thread::scope(|scope| {
+            let (ready, waiting) = std::sync::mpsc::sync_channel::<Prepared>(IN_FLIGHT);
+            let sender = scope.spawn(move || -> Result<(), PushError> {
+                for request in waiting {
+                    self.client.send(
+                        request.method,
+                        &request.url,
+                        None,
+                        Some(&Body {
+                            content_type: request.content_type,
+                            bytes: &request.body,
+                        }),
+                    )?;
+                    progress.sent(&request.graph, request.graph_sent);
+                }
+                Ok(())
+            });
+            let mut pushed = Pushed {
+                graphs: Vec::new(),
+                requests: 0,
+            };
+            let produced = jobs.iter().try_for_each(|job| {
+                let (triples, requests) = self.prepare_graph(store, job, &ready)?;
+                pushed
+                    .graphs
+                    .push((job.remote.as_ref().map(|g| g.as_str().to_owned()), triples));
+                pushed.requests += requests;
+                Ok::<(), Stop>(())
+            });
+            drop(ready);
+            // A failed request stops the sender first; its error is the one
+            // to report (the reader then only saw the channel close).
+            let sent = sender.join().unwrap_or_else(|_| Err(PushError::SenderLost));
+            match (sent, produced) {
+                (Err(e), _) | (Ok(()), Err(Stop::Failed(e))) => Err(e),
+                (Ok(()), Err(Stop::SenderGone)) => Err(PushError::SenderLost),
+                (Ok(()), Ok(())) => Ok(pushed),
+            }
+        })
     }
 
-    /// Replaces one remote graph with its source's triples; returns the
-    /// triples and requests sent.
-    fn send_graph(
+    /// Serialises one remote graph's requests (the first replaces the
+    /// graph) and hands them to the sender; returns the triples and
+    /// requests.
+    fn prepare_graph(
         &self,
         store: &Store,
         job: &Job,
-        progress: &dyn PushProgress,
-    ) -> Result<(u64, usize), PushError> {
+        ready: &std::sync::mpsc::SyncSender<Prepared>,
+    ) -> Result<(u64, usize), Stop> {
         let name = job.remote.as_ref().map_or("default graph", |g| g.as_str());
-        // Triples with blank nodes first, each blank node's triples in one
-        // request (a blank node names one node only within a request).
-        let mut blank = Vec::new();
-        for_each_triple(store, &job.source, |t| {
-            if has_blank_node(&t) {
-                blank.push(t);
-            }
-            Ok(())
-        })?;
-        let blank_batch = match self.service {
-            Service::GraphStore(_) => usize::MAX,
-            Service::Update(_) => TEMPLATE_BATCH,
-        };
+        let batch_size = self.batch.max(1);
         let mut sent = 0u64;
         let mut requests = 0usize;
-        for batch in pack(blank_components(blank), blank_batch) {
-            self.send_batch(job.remote.as_ref(), &batch, requests == 0)?;
+        let mut send = |batch: &[Triple], requests: &mut usize| -> Result<(), Stop> {
             sent += batch.len() as u64;
-            progress.sent(name, sent);
-            requests += 1;
-        }
-        let batch_size = self.batch.max(1);
-        let mut batch: Vec<Triple> = Vec::new();
-        for_each_triple(store, &job.source, |t| {
+            let request = self.prepare(job.remote.as_ref(), batch, *requests == 0, name, sent);
+            *requests += 1;
+            ready.send(request).map_err(|_| Stop::SenderGone)
+        };
+        // One pass: triples without blank nodes go out in batches as they
+        // come; those with blank nodes wait and go last, each blank node's
+        // triples in one request (a blank node names one node only within
+        // a request).
+        let mut blank = Vec::new();
+        let mut batch: Vec<Triple> = Vec::with_capacity(batch_size.min(100_000));
+        for_each_triple(store, &job.source, |t| -> Result<(), Stop> {
             if has_blank_node(&t) {
+                blank.push(t);
                 return Ok(());
             }
             batch.push(t);
             if batch.len() >= batch_size {
-                self.send_batch(job.remote.as_ref(), &batch, requests == 0)?;
-                sent += batch.len() as u64;
-                progress.sent(name, sent);
-                requests += 1;
+                send(&batch, &mut requests)?;
                 batch.clear();
             }
             Ok(())
         })?;
-        if !batch.is_empty() || requests == 0 {
+        if !batch.is_empty() || (requests == 0 && blank.is_empty()) {
             // The last batch; for an empty source, the request that empties
             // the remote graph.
-            self.send_batch(job.remote.as_ref(), &batch, requests == 0)?;
-            sent += batch.len() as u64;
-            progress.sent(name, sent);
-            requests += 1;
+            send(&batch, &mut requests)?;
+        }
+        let blank_batch = match self.service {
+            Service::GraphStore(_) => usize::MAX,
+            Service::Update(_) => TEMPLATE_BATCH,
+        };
+        for batch in pack(blank_components(blank), blank_batch) {
+            send(&batch, &mut requests)?;
         }
         Ok((sent, requests))
     }
 
-    fn send_batch(
+    /// One request for `triples`: a Graph Store `PUT` (replacing) or
+    /// `POST`, or a form-encoded SPARQL Update.
+    fn prepare(
         &self,
         graph: Option<&NamedNode>,
         triples: &[Triple],
         replace: bool,
-    ) -> Result<(), PushError> {
-        match &self.service {
-            Service::GraphStore(url) => {
-                let url = graph_store_url(url, graph);
-                let body = n_triples(triples);
-                let method = if replace { "PUT" } else { "POST" };
-                self.client.send(
-                    method,
-                    &url,
-                    None,
-                    Some(&Body {
-                        content_type: "application/n-triples",
-                        bytes: &body,
-                    }),
-                )?;
-            }
+        name: &str,
+        graph_sent: u64,
+    ) -> Prepared {
+        let (method, url, content_type, body) = match &self.service {
+            Service::GraphStore(url) => (
+                if replace { "PUT" } else { "POST" },
+                graph_store_url(url, graph),
+                "application/n-triples",
+                n_triples(triples),
+            ),
             Service::Update(url) => {
                 let update = insert_data(graph, triples, replace);
                 let form = form_urlencoded::Serializer::new(String::new())
                     .append_pair("update", &update)
                     .finish();
-                self.client.send(
+                (
                     "POST",
-                    url,
-                    None,
-                    Some(&Body {
-                        content_type: "application/x-www-form-urlencoded",
-                        bytes: form.as_bytes(),
-                    }),
-                )?;
+                    url.clone(),
+                    "application/x-www-form-urlencoded",
+                    form.into_bytes(),
+                )
             }
+        };
+        Prepared {
+            method,
+            url,
+            content_type,
+            body,
+            graph: name.to_owned(),
+            graph_sent,
         }
-        Ok(())
+    }
+}
+
+/// Why preparing stopped.
+enum Stop {
+    Failed(PushError),
+    /// The sender stopped (a request failed): its error says why.
+    SenderGone,
+}
+
+impl<E: Into<PushError>> From<E> for Stop {
+    fn from(e: E) -> Self {
+        Stop::Failed(e.into())
     }
 }
 
@@ -292,12 +347,15 @@ fn per_collection(store: &Store) -> Result<Vec<Job>, PushError> {
         let Some(Term::NamedNode(collection)) = row.into_iter().next().flatten() else {
             continue;
         };
+        // LATERAL: from this collection's cases to what hangs off them; as
+        // a join Oxigraph would read every mention of the store per
+        // collection.
         let query = format!(
             "SELECT DISTINCT ?s WHERE {{ \
                {{ BIND(<{c}> AS ?s) }} \
                UNION {{ ?s rk:inCollection <{c}> }} \
-               UNION {{ ?case rk:inCollection <{c}> ; rk:hasOutcome ?s }} \
-               UNION {{ ?case rk:inCollection <{c}> . ?s rk:case ?case }} \
+               UNION {{ ?case rk:inCollection <{c}> LATERAL {{ ?case rk:hasOutcome ?s }} }} \
+               UNION {{ ?case rk:inCollection <{c}> LATERAL {{ ?s rk:case ?case }} }} \
              }}",
             c = collection.as_str()
         );
@@ -325,11 +383,11 @@ fn per_collection(store: &Store) -> Result<Vec<Job>, PushError> {
     Ok(jobs)
 }
 
-fn for_each_triple(
+fn for_each_triple<E: From<StorageError>>(
     store: &Store,
     source: &Source,
-    mut each: impl FnMut(Triple) -> Result<(), PushError>,
-) -> Result<(), PushError> {
+    mut each: impl FnMut(Triple) -> Result<(), E>,
+) -> Result<(), E> {
     let default = GraphNameRef::DefaultGraph;
     match source {
         Source::Graph(graph) => {
