@@ -96,8 +96,10 @@ pub struct PushBar {
     started: Instant,
     on_terminal: bool,
     total: AtomicU64,
+    /// Triples of the graphs finished before the current one.
     before: AtomicU64,
-    graph_sent: AtomicU64,
+    /// The current graph and the triples sent to it so far.
+    current: std::sync::Mutex<(String, u64)>,
     bar: OnceLock<ProgressBar>,
 }
 
@@ -108,28 +110,27 @@ impl PushBar {
             on_terminal: std::io::stderr().is_terminal(),
             total: AtomicU64::new(0),
             before: AtomicU64::new(0),
-            graph_sent: AtomicU64::new(0),
+            current: std::sync::Mutex::new((String::new(), 0)),
             bar: OnceLock::new(),
         }
     }
 
-    fn redraw(&self, graph: &str) {
+    fn redraw(&self, graph: &str, sent: u64) {
         if !self.on_terminal || self.started.elapsed() < SHOW_AFTER {
             return;
         }
         let bar = self.bar.get_or_init(|| {
             let bar = ProgressBar::new(self.total.load(Ordering::Relaxed));
-            let style = ProgressStyle::with_template(
-                "{elapsed:>4} [{bar:30}] {pos}/{len} triples ({per_sec}) · {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+            let style =
+                ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} triples · {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> ");
             bar.set_style(style);
             bar
         });
-        let sent = self.before.load(Ordering::Relaxed) + self.graph_sent.load(Ordering::Relaxed);
+        let rate = sent as f64 / self.started.elapsed().as_secs_f64().max(0.001);
         bar.set_position(sent);
-        bar.set_message(graph.to_owned());
+        bar.set_message(format!("{rate:.0}/s · {graph}"));
     }
 
     /// Removes the bar (the push prints its report next).
@@ -151,12 +152,18 @@ impl reformkg_remote::PushProgress for PushBar {
         self.total.store(total_triples, Ordering::Relaxed);
     }
 
+    /// `triples` counts within one graph; a new graph name starts the next.
     fn sent(&self, graph: &str, triples: u64) {
-        // `triples` counts within one graph: a smaller number starts the next.
-        let previous = self.graph_sent.swap(triples, Ordering::Relaxed);
-        if triples < previous {
-            self.before.fetch_add(previous, Ordering::Relaxed);
+        let Ok(mut current) = self.current.lock() else {
+            return;
+        };
+        if current.0 != graph {
+            self.before.fetch_add(current.1, Ordering::Relaxed);
+            current.0 = graph.to_owned();
         }
-        self.redraw(graph);
+        current.1 = triples;
+        let sent = self.before.load(Ordering::Relaxed) + triples;
+        drop(current);
+        self.redraw(graph, sent);
     }
 }
