@@ -291,6 +291,71 @@ mod tests {
         assert!(text.ends_with("PREFIX rk: <urn:x#> ASK {}"));
     }
 
+    /// Whatever a server sends, reading it gives rows or an error, never a
+    /// panic: malformed bodies in every media type, and pseudo-random bytes
+    /// (a fixed generator, so a failure repeats).
+    #[test]
+    fn malformed_answers_are_errors_not_panics() {
+        let media_types = [
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+            "application/n-triples",
+            "text/turtle",
+            "application/rdf+xml",
+            "text/html",
+            "",
+        ];
+        let mut bodies: Vec<Vec<u8>> = [
+            "",
+            "{",
+            "{\"head\":{\"vars\":[\"x\"]},\"results\":{\"bindings\":[{\"x\":{\"type\":\"uri\"}}]}}",
+            "{\"head\":{},\"boolean\":\"yes\"}",
+            "<sparql><head><variable name=\"x\"/></head><results><result><binding name=\"y\"><uri>a b</uri></binding></result></results></sparql>",
+            "<http://a> <http://b> \"unterminated .",
+            "_:b <http://p> <not an iri> .",
+            "@prefix : <> . :a :b [ :c ( 1 2 3 ",
+            "\u{feff}?x\n<http://a>\t\"\\u00\"",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        bodies.push("[".repeat(100_000).into_bytes());
+        bodies.push("{\"a\":".repeat(50_000).into_bytes());
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for length in [1, 7, 64, 512, 4096] {
+            let bytes = (0..length)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state >> 24) as u8
+                })
+                .collect();
+            bodies.push(bytes);
+        }
+        for media_type in media_types {
+            for body in &bodies {
+                let reader: Box<dyn std::io::Read + Send + Sync> =
+                    Box::new(std::io::Cursor::new(body.clone()));
+                let Ok(results) = parse_answer("http://test/", media_type, reader) else {
+                    continue;
+                };
+                let limits = reformkg_store::sparql::Limits {
+                    max_rows: Some(1000),
+                };
+                // Rows or an error: either is fine, a panic is not.
+                let _ = reformkg_store::sparql::read_answer(
+                    results,
+                    None,
+                    limits,
+                    std::time::Instant::now(),
+                );
+            }
+        }
+    }
+
     #[test]
     fn query_strings_join_an_existing_one() {
         assert_eq!(separator("http://h/sparql"), '?');
