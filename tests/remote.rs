@@ -301,6 +301,12 @@ fn virtuoso_takes_the_graph_through_sparql_update_in_small_batches() {
         "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }",
     );
     assert!(blank > 0, "the seed's ontology has blank nodes");
+    let staging = "STRSTARTS(STR(?g), \"https://w3id.org/reformkg/id/graph/staging/\")";
+    assert_eq!(
+        remote_count(&virtuoso.sparql(), staging),
+        0,
+        "staging graphs are moved, not left"
+    );
     let remote_blank = format!(
         "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"
     );
@@ -785,4 +791,71 @@ fn bad_remote_arguments_are_one_line_errors() {
         ],
         "--graph",
     );
+}
+
+/// Through SPARQL Update a graph is filled in a staging graph and moved
+/// into place at the end: a push killed at any moment leaves the target
+/// with the old content or the new, never a part.
+#[test]
+fn a_killed_update_push_leaves_the_old_graph_or_the_new_never_a_part() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old_store = build_seed(&dir.path().join("old"));
+    let new_store = build_seed(&dir.path().join("new"));
+    let extra: Vec<String> = (0..50)
+        .map(|i| format!("<urn:extra:{i}> <urn:p> \"{i}\" ."))
+        .collect();
+    let output = run(
+        &new_store,
+        &["query", &format!("INSERT DATA {{ {} }}", extra.join(" "))],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let (old, new) = (local_count(&old_store), local_count(&new_store));
+    assert_eq!(new, old + 50);
+
+    let server = OxigraphServer::start();
+    let graph = "https://example.org/atomic";
+    let target = format!("?g = <{graph}>");
+    let output = push(
+        &old_store,
+        &["--update", &server.update(), "--graph", graph],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(remote_count(&server.query(), &target), old);
+
+    let mut killed = 0;
+    for delay_ms in [150, 400, 800, 1500] {
+        let mut child = reformkg_at(&new_store)
+            .args([
+                "push",
+                "--update",
+                &server.update(),
+                "--graph",
+                graph,
+                "--batch",
+                "10",
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("push starts");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let status = child.wait().expect("push ends");
+        killed += usize::from(!status.success());
+        let held = remote_count(&server.query(), &target);
+        assert!(
+            held == old || held == new,
+            "after a kill at {delay_ms} ms the graph holds {held} triples, neither {old} nor {new}"
+        );
+    }
+    assert!(
+        killed > 0,
+        "no push was killed before it finished: nothing was shown"
+    );
+    // A full push afterwards puts the new graph in place.
+    let output = push(
+        &new_store,
+        &["--update", &server.update(), "--graph", graph],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(remote_count(&server.query(), &target), new);
 }

@@ -206,11 +206,19 @@ impl Push {
     ) -> Result<(u64, usize), Stop> {
         let name = job.remote.as_ref().map_or("default graph", |g| g.as_str());
         let batch_size = self.batch.max(1);
+        // Through SPARQL Update the batches fill a staging graph that one
+        // MOVE puts in place at the end: readers of the target never see it
+        // half written, and a failed push leaves it as it was.
+        let staging = match self.service {
+            Service::Update(_) => Some(staging_graph(job.remote.as_ref())),
+            Service::GraphStore(_) => None,
+        };
+        let filled = staging.as_ref().or(job.remote.as_ref());
         let mut sent = 0u64;
         let mut requests = 0usize;
         let mut send = |batch: &[Triple], requests: &mut usize| -> Result<(), Stop> {
             sent += batch.len() as u64;
-            let request = self.prepare(job.remote.as_ref(), batch, *requests == 0, name, sent);
+            let request = self.prepare(filled, batch, *requests == 0, name, sent);
             *requests += 1;
             ready.send(request).map_err(|_| Stop::SenderGone)
         };
@@ -243,6 +251,23 @@ impl Push {
         };
         for batch in pack(blank_components(blank), blank_batch) {
             send(&batch, &mut requests)?;
+        }
+        if let (Some(staging), Service::Update(url)) = (&staging, &self.service) {
+            let update = move_into_place(staging, job.remote.as_ref(), sent > 0);
+            ready
+                .send(Prepared {
+                    method: "POST",
+                    url: url.clone(),
+                    content_type: "application/x-www-form-urlencoded",
+                    body: form_urlencoded::Serializer::new(String::new())
+                        .append_pair("update", &update)
+                        .finish()
+                        .into_bytes(),
+                    graph: name.to_owned(),
+                    graph_sent: sent,
+                })
+                .map_err(|_| Stop::SenderGone)?;
+            requests += 1;
         }
         Ok((sent, requests))
     }
@@ -509,6 +534,35 @@ fn n_triples(triples: &[Triple]) -> Vec<u8> {
     writer.finish().unwrap_or_default()
 }
 
+/// Where a push through SPARQL Update fills `target` before moving it
+/// there: `…/id/graph/staging/` + the target IRI, percent-encoded (or
+/// `default`).
+pub fn staging_graph(target: Option<&NamedNode>) -> NamedNode {
+    let local = match target {
+        Some(g) => form_urlencoded::byte_serialize(g.as_str().as_bytes()).collect::<String>(),
+        None => "default".to_owned(),
+    };
+    NamedNode::new_unchecked(format!("{}staging/{local}", vocab::GRAPH))
+}
+
+/// The update that replaces `target` with the staging graph (or, when
+/// nothing was staged, empties it: MOVE SILENT of a graph that does not
+/// exist would leave the target as it was).
+pub fn move_into_place(staging: &NamedNode, target: Option<&NamedNode>, staged: bool) -> String {
+    let target_text = match target {
+        Some(g) => format!("GRAPH {g}"),
+        None => "DEFAULT".to_owned(),
+    };
+    if staged {
+        format!("MOVE SILENT GRAPH {staging} TO {target_text}")
+    } else {
+        match target {
+            Some(g) => format!("DROP SILENT GRAPH {g} ; DROP SILENT GRAPH {staging}"),
+            None => format!("CLEAR SILENT DEFAULT ; DROP SILENT GRAPH {staging}"),
+        }
+    }
+}
+
 /// `INSERT DATA` for the triples (N-Triples terms are SPARQL terms), after
 /// `DROP SILENT GRAPH` (or `CLEAR SILENT DEFAULT`) when `replace`. With a
 /// blank node it is `INSERT { … } WHERE {}` instead: Virtuoso refuses blank
@@ -611,6 +665,62 @@ mod tests {
         let packed = pack(groups.clone(), 2);
         assert_eq!(packed.len(), 2, "a group of 3 goes alone, the 1 after it");
         assert_eq!(pack(groups, 10).len(), 1);
+    }
+
+    #[test]
+    fn staged_graphs_are_moved_into_place_with_valid_updates() {
+        let target = NamedNode::new_unchecked("http://example.org/g?x=1");
+        let staging = staging_graph(Some(&target));
+        assert!(staging.as_str().starts_with(vocab::GRAPH));
+        assert_ne!(staging, staging_graph(None));
+        for (target, staged) in [
+            (Some(&target), true),
+            (Some(&target), false),
+            (None, true),
+            (None, false),
+        ] {
+            let text = move_into_place(&staging, target, staged);
+            assert!(
+                spargebra::SparqlParser::new().parse_update(&text).is_ok(),
+                "{text}"
+            );
+        }
+        // Applied to a store: the target ends with exactly the staged triples.
+        let store = Store::new().expect("in-memory store");
+        let old = Triple::new(
+            target.clone(),
+            target.clone(),
+            Literal::new_simple_literal("old"),
+        );
+        let new = Triple::new(
+            target.clone(),
+            target.clone(),
+            Literal::new_simple_literal("new"),
+        );
+        store
+            .insert(old.as_ref().in_graph(target.as_ref()))
+            .expect("insert");
+        let run = |text: &str| {
+            oxigraph::sparql::SparqlEvaluator::new()
+                .parse_update(text)
+                .expect("parses")
+                .on_store(&store)
+                .execute()
+                .expect("runs")
+        };
+        run(&insert_data(
+            Some(&staging),
+            std::slice::from_ref(&new),
+            true,
+        ));
+        assert_eq!(
+            store.len().expect("len"),
+            2,
+            "the target is untouched while staging"
+        );
+        run(&move_into_place(&staging, Some(&target), true));
+        let quads: Vec<Quad> = store.iter().map(|q| q.expect("quad")).collect();
+        assert_eq!(quads, vec![new.in_graph(target.clone())]);
     }
 
     #[test]
