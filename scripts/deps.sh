@@ -51,7 +51,13 @@ if [[ "${1:-}" == "--with-test-tools" ]]; then
   tools="${REFORMKG_TOOLS:-/var/tmp/reformkg-tools}"
   if [[ ! -x "$tools/venv/bin/oxigraph" ]]; then
     echo "Installing the Oxigraph server (pip oxigraph==0.5.13) into $tools/venv" >&2
-    python3 -m venv "$tools/venv"
+    if ! python3 -m venv "$tools/venv" 2>/dev/null; then
+      # Debian's python3 keeps venv in a package of its own.
+      sudo_cmd=()
+      [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+      DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv "$tools/venv"
+    fi
     "$tools/venv/bin/pip" install --quiet oxigraph==0.5.13
   fi
 fi
