@@ -133,15 +133,12 @@ pub enum Command {
     Push {
         /// A Graph Store Protocol service: Oxigraph server http://HOST:PORT/store, Virtuoso
         /// http://HOST:PORT/sparql-graph-crud (-auth with --user), Fuseki http://HOST/DATASET/data.
-        #[arg(
-            long,
-            value_name = "URL",
-            required_unless_present = "update",
-            conflicts_with = "update"
-        )]
+        #[arg(long, value_name = "URL", required_unless_present = "update")]
         endpoint: Option<String>,
-        /// A SPARQL Update endpoint instead: Oxigraph server /update, Virtuoso /sparql
-        /// (/sparql-auth with --user), Fuseki /DATASET/update.
+        /// A SPARQL Update endpoint: Oxigraph server /update, Virtuoso /sparql (/sparql-auth
+        /// with --user), Fuseki /DATASET/update. Alone, the data goes as INSERT DATA; with
+        /// --endpoint, through the graph store. Either way each graph is filled in a staging
+        /// graph and put in place by one MOVE, so a failed push changes nothing.
         #[arg(long, value_name = "URL")]
         update: Option<String>,
         /// Push the built graph into this named graph (default: the remote default graph,
@@ -467,7 +464,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 (None, false) => reformkg::remote::Target::DefaultGraph,
             };
             let (service, default_batch) = match (endpoint, update) {
-                (Some(url), _) => (
+                (Some(graph_store), Some(update)) => (
+                    reformkg::remote::Service::GraphStoreWithUpdate {
+                        graph_store,
+                        update,
+                    },
+                    reformkg::remote::push::GRAPH_STORE_BATCH,
+                ),
+                (Some(url), None) => (
                     reformkg::remote::Service::GraphStore(url),
                     reformkg::remote::push::GRAPH_STORE_BATCH,
                 ),
@@ -811,9 +815,7 @@ fn run_push(
     let pushed = push.run(snapshot.store(), target, &bar);
     bar.finish();
     let pushed = pushed?;
-    let url = match &push.service {
-        reformkg::remote::Service::GraphStore(url) | reformkg::remote::Service::Update(url) => url,
-    };
+    let url = push.service.url();
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
         "Pushed {} triples into {} graph{} at {url} ({} requests, {seconds:.1} s, {:.0} triples/s)",

@@ -307,6 +307,23 @@ fn virtuoso_takes_the_graph_through_sparql_update_in_small_batches() {
         0,
         "staging graphs are moved, not left"
     );
+
+    // The graph store for the data and one MOVE through update, into
+    // Virtuoso as well.
+    let output = push(
+        &store,
+        &[
+            "--endpoint",
+            &virtuoso.graph_store(),
+            "--update",
+            &virtuoso.sparql(),
+            "--graph",
+            graph,
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(remote_count(&virtuoso.sparql(), &only), local);
+    assert_eq!(remote_count(&virtuoso.sparql(), staging), 0);
     let remote_blank = format!(
         "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"
     );
@@ -822,18 +839,22 @@ fn a_killed_update_push_leaves_the_old_graph_or_the_new_never_a_part() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(remote_count(&server.query(), &target), old);
 
+    // SPARQL Update alone, and the graph store with a MOVE through update.
+    let update = server.update();
+    let graph_store = server.graph_store();
+    let modes: [Vec<&str>; 2] = [
+        vec!["--update", &update],
+        vec!["--endpoint", &graph_store, "--update", &update],
+    ];
     let mut killed = 0;
-    for delay_ms in [150, 400, 800, 1500] {
+    for (mode, delay_ms) in modes
+        .iter()
+        .flat_map(|mode| [150, 400, 800, 1500].map(|delay| (mode, delay)))
+    {
         let mut child = reformkg_at(&new_store)
-            .args([
-                "push",
-                "--update",
-                &server.update(),
-                "--graph",
-                graph,
-                "--batch",
-                "10",
-            ])
+            .arg("push")
+            .args(mode)
+            .args(["--graph", graph, "--batch", "10"])
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("push starts");
@@ -844,18 +865,28 @@ fn a_killed_update_push_leaves_the_old_graph_or_the_new_never_a_part() {
         let held = remote_count(&server.query(), &target);
         assert!(
             held == old || held == new,
-            "after a kill at {delay_ms} ms the graph holds {held} triples, neither {old} nor {new}"
+            "{mode:?}: after a kill at {delay_ms} ms the graph holds {held} triples, neither {old} nor {new}"
         );
     }
     assert!(
         killed > 0,
         "no push was killed before it finished: nothing was shown"
     );
-    // A full push afterwards puts the new graph in place.
+    // A full push afterwards puts the new graph in place, and no staging
+    // graph is left.
     let output = push(
         &new_store,
-        &["--update", &server.update(), "--graph", graph],
+        &[
+            "--endpoint",
+            &graph_store,
+            "--update",
+            &update,
+            "--graph",
+            graph,
+        ],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(remote_count(&server.query(), &target), new);
+    let staging = "STRSTARTS(STR(?g), \"https://w3id.org/reformkg/id/graph/staging/\")";
+    assert_eq!(remote_count(&server.query(), staging), 0);
 }
