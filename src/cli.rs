@@ -150,6 +150,11 @@ pub enum Command {
         /// (https://w3id.org/reformkg/id/graph/shared).
         #[arg(long)]
         graph_per_collection: bool,
+        /// With --graph-per-collection: only this collection's graph (its slug, as in
+        /// collection:SLUG; repeat for more) and the shared graph, leaving the other
+        /// collections' graphs as they are.
+        #[arg(long, value_name = "SLUG", requires = "graph_per_collection")]
+        collection: Vec<String>,
         /// Triples per request (default: 50000 to a graph store, 1000 per INSERT DATA).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         batch: Option<u64>,
@@ -451,6 +456,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             update,
             graph,
             graph_per_collection,
+            collection,
             batch,
             timeout,
             auth,
@@ -460,7 +466,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     oxigraph::model::NamedNode::new(iri.clone())
                         .map_err(|e| anyhow::anyhow!("--graph {iri:?} is not an IRI: {e}"))?,
                 ),
-                (None, true) => reformkg::remote::Target::PerCollection,
+                (None, true) => reformkg::remote::Target::PerCollection { only: collection },
                 (None, false) => reformkg::remote::Target::DefaultGraph,
             };
             let (service, default_batch) = match (endpoint, update) {

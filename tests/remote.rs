@@ -890,3 +890,103 @@ fn a_killed_update_push_leaves_the_old_graph_or_the_new_never_a_part() {
     let staging = "STRSTARTS(STR(?g), \"https://w3id.org/reformkg/id/graph/staging/\")";
     assert_eq!(remote_count(&server.query(), staging), 0);
 }
+
+/// `--collection SLUG` pushes that collection's graph and the shared one,
+/// and leaves the other collections' graphs as they are.
+#[test]
+fn one_collection_is_pushed_without_touching_the_others() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let output = run(
+        &store,
+        &[
+            "build",
+            repo().join("seeds").to_str().expect("utf-8"),
+            repo()
+                .join("tests/fixtures/beijing-2024-cases.txt")
+                .to_str()
+                .expect("utf-8"),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let slugs: Vec<String> = common::csv_lines(
+        &store,
+        "SELECT ?c WHERE { ?c a rk:CaseCollection } ORDER BY ?c",
+    )
+    .iter()
+    .map(|c| c.rsplit('/').next().unwrap_or_default().to_owned())
+    .collect();
+    assert_eq!(slugs.len(), 2, "{slugs:?}");
+    let graph_of = |slug: &str| format!("https://w3id.org/reformkg/id/graph/collection/{slug}");
+
+    let server = OxigraphServer::start();
+    let output = push(
+        &store,
+        &[
+            "--endpoint",
+            &server.graph_store(),
+            "--graph-per-collection",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let first = remote_count(&server.query(), &format!("?g = <{}>", graph_of(&slugs[0])));
+    let second = remote_count(&server.query(), &format!("?g = <{}>", graph_of(&slugs[1])));
+    assert!(first > 0 && second > 0);
+    // The second collection's graph goes away remotely; pushing only the
+    // first must not bring it back.
+    let drop = format!("DROP GRAPH <{}>", graph_of(&slugs[1]));
+    let output = run(&store, &["query", "--endpoint", &server.update(), &drop]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = push(
+        &store,
+        &[
+            "--endpoint",
+            &server.graph_store(),
+            "--graph-per-collection",
+            "--collection",
+            &slugs[0],
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("into 2 graphs"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        remote_count(&server.query(), &format!("?g = <{}>", graph_of(&slugs[0]))),
+        first
+    );
+    assert_eq!(
+        remote_count(&server.query(), &format!("?g = <{}>", graph_of(&slugs[1]))),
+        0
+    );
+    // Everything but the dropped collection is there, once.
+    assert_eq!(
+        remote_count(&server.query(), &ours()),
+        local_count(&store) - second
+    );
+
+    let output = push(
+        &store,
+        &[
+            "--endpoint",
+            &server.graph_store(),
+            "--graph-per-collection",
+            "--collection",
+            "no-such-slug",
+        ],
+    );
+    assert!(!output.status.success());
+    assert_eq!(
+        stderr(&output).trim().lines().count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("no-such-slug"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -76,7 +76,11 @@ pub enum Target {
     Graph(NamedNode),
     /// One named graph per collection, plus one for the ontology and the
     /// nodes collections share.
-    PerCollection,
+    PerCollection {
+        /// Only these collections' graphs (by slug) and the shared graph;
+        /// empty: every collection.
+        only: Vec<String>,
+    },
 }
 
 /// Why a push failed.
@@ -90,6 +94,8 @@ pub enum PushError {
     Query(#[from] QueryError),
     #[error("the store already has a named graph <{0}>: push it under another --graph")]
     Clash(String),
+    #[error("no collection {0} in the store (`reformkg query 'SELECT ?c {{ ?c a rk:CaseCollection }}'` lists them)")]
+    NoSuchCollection(String),
     #[error("the thread sending the requests stopped without saying why")]
     SenderLost,
 }

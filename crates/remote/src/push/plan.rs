@@ -9,12 +9,20 @@ use std::collections::HashSet;
 
 /// The graph of a collection when pushing one per collection.
 pub fn collection_graph(collection: &NamedNode) -> NamedNode {
-    let slug = collection
+    collection_graph_of_slug(slug_of(collection))
+}
+
+fn collection_graph_of_slug(slug: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{}collection/{slug}", vocab::GRAPH))
+}
+
+/// A collection's slug: the last segment of its IRI.
+fn slug_of(collection: &NamedNode) -> &str {
+    collection
         .as_str()
         .rsplit('/')
         .next()
-        .unwrap_or(collection.as_str());
-    NamedNode::new_unchecked(format!("{}collection/{slug}", vocab::GRAPH))
+        .unwrap_or(collection.as_str())
 }
 
 /// The graph of the ontology and the shared nodes when pushing one per
@@ -57,7 +65,7 @@ pub(super) fn plan(store: &Store, target: &Target) -> Result<Vec<Job>, PushError
             remote: Some(graph.clone()),
             source: Source::Graph(GraphName::DefaultGraph),
         }],
-        Target::PerCollection => per_collection(store)?,
+        Target::PerCollection { only } => per_collection(store, only)?,
     };
     for job in &jobs {
         if let Some(clash) = job.remote.as_ref().filter(|g| named.contains(g)) {
@@ -73,7 +81,7 @@ pub(super) fn plan(store: &Store, target: &Target) -> Result<Vec<Job>, PushError
 
 /// One job per collection (its own resources: the collection, its cases,
 /// their outcomes and mentions), then one for everything else.
-fn per_collection(store: &Store) -> Result<Vec<Job>, PushError> {
+fn per_collection(store: &Store, only: &[String]) -> Result<Vec<Job>, PushError> {
     let collections = sparql::select_rows(
         store,
         "SELECT ?c WHERE { ?c a rk:CaseCollection } ORDER BY ?c",
@@ -108,10 +116,21 @@ fn per_collection(store: &Store) -> Result<Vec<Job>, PushError> {
                 subjects.push(subject);
             }
         }
-        jobs.push(Job {
-            remote: Some(collection_graph(&collection)),
-            source: Source::Subjects(subjects),
-        });
+        // The subjects of every collection are found, so that the shared
+        // graph leaves them out even when only some collections go.
+        if only.is_empty() || only.iter().any(|slug| slug == slug_of(&collection)) {
+            jobs.push(Job {
+                remote: Some(collection_graph(&collection)),
+                source: Source::Subjects(subjects),
+            });
+        }
+    }
+    if let Some(missing) = only.iter().find(|slug| {
+        !jobs
+            .iter()
+            .any(|job| job.remote.as_ref() == Some(&collection_graph_of_slug(slug)))
+    }) {
+        return Err(PushError::NoSuchCollection(missing.clone()));
     }
     jobs.push(Job {
         remote: Some(shared_graph()),
