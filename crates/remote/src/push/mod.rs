@@ -17,7 +17,7 @@ mod plan;
 mod requests;
 
 pub use plan::{collection_graph, shared_graph};
-pub use requests::{graph_store_url, insert_data, move_into_place, staging_graph};
+pub use requests::{graph_store_url, insert_data, move_into_place, run_id, staging_graph};
 
 use crate::client::{Body, Client, RemoteError};
 use oxigraph::model::{NamedNode, Triple};
@@ -156,6 +156,7 @@ impl Push {
         progress: &dyn PushProgress,
     ) -> Result<Pushed, PushError> {
         let jobs = plan(store, target)?;
+        let run = requests::run_id();
         progress.start(store.len()? as u64);
         std::thread::scope(|scope| {
             let (ready, waiting) = std::sync::mpsc::sync_channel::<Prepared>(IN_FLIGHT);
@@ -179,7 +180,7 @@ impl Push {
                 requests: 0,
             };
             let produced = jobs.iter().try_for_each(|job| {
-                let (triples, requests) = self.prepare_graph(store, job, &ready)?;
+                let (triples, requests) = self.prepare_graph(store, job, &run, &ready)?;
                 pushed
                     .graphs
                     .push((job.remote.as_ref().map(|g| g.as_str().to_owned()), triples));
@@ -205,6 +206,7 @@ impl Push {
         &self,
         store: &Store,
         job: &Job,
+        run: &str,
         ready: &std::sync::mpsc::SyncSender<Prepared>,
     ) -> Result<(u64, usize), Stop> {
         let name = job.remote.as_ref().map_or("default graph", |g| g.as_str());
@@ -215,7 +217,7 @@ impl Push {
         let staging = self
             .service
             .update_url()
-            .map(|_| requests::staging_graph(job.remote.as_ref()));
+            .map(|_| requests::staging_graph(job.remote.as_ref(), run));
         let filled = staging.as_ref().or(job.remote.as_ref());
         let mut sent = 0u64;
         let mut requests = 0usize;

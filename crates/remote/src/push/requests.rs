@@ -30,15 +30,25 @@ pub(super) fn n_triples(triples: &[Triple]) -> Vec<u8> {
     writer.finish().unwrap_or_default()
 }
 
-/// Where a push through SPARQL Update fills `target` before moving it
+/// Where one push run (`run`, unique to it) fills `target` before moving it
 /// there: `…/id/graph/staging/` + the target IRI, percent-encoded (or
-/// `default`).
-pub fn staging_graph(target: Option<&NamedNode>) -> NamedNode {
+/// `default`), `/` + the run. Each run has its own: a request of a killed
+/// push that the server is still working on, or another user's push, never
+/// writes into it.
+pub fn staging_graph(target: Option<&NamedNode>, run: &str) -> NamedNode {
     let local = match target {
         Some(g) => form_urlencoded::byte_serialize(g.as_str().as_bytes()).collect::<String>(),
         None => "default".to_owned(),
     };
-    NamedNode::new_unchecked(format!("{}staging/{local}", vocab::GRAPH))
+    NamedNode::new_unchecked(format!("{}staging/{local}/{run}", vocab::GRAPH))
+}
+
+/// A name for one push run: the process and the clock, in hex.
+pub fn run_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{:x}-{nanos:x}", std::process::id())
 }
 
 /// The update that replaces `target` with the staging graph (or, when
@@ -149,9 +159,10 @@ mod tests {
     #[test]
     fn staged_graphs_are_moved_into_place_with_valid_updates() {
         let target = NamedNode::new_unchecked("http://example.org/g?x=1");
-        let staging = staging_graph(Some(&target));
+        let staging = staging_graph(Some(&target), "r1");
         assert!(staging.as_str().starts_with(vocab::GRAPH));
-        assert_ne!(staging, staging_graph(None));
+        assert_ne!(staging, staging_graph(None, "r1"));
+        assert_ne!(staging, staging_graph(Some(&target), "r2"));
         for (target, staged) in [
             (Some(&target), true),
             (Some(&target), false),
