@@ -456,7 +456,7 @@ mod tests {
     /// the client really sends.
     #[test]
     fn a_body_goes_with_its_length_never_chunked() {
-        use std::io::{BufRead, BufReader, Write};
+        use std::io::{BufRead, BufReader, Read, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!(
             "http://{}/store?graph=x",
@@ -474,6 +474,16 @@ mod tests {
                 }
                 head.push(line.trim().to_ascii_lowercase());
             }
+            // The whole body is read before the answer: closing a socket
+            // with unread data would reset the connection.
+            let length: usize = head
+                .iter()
+                .find_map(|h| h.strip_prefix("content-length: "))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).expect("the announced body");
+            head.push(format!("body bytes: {}", body.len()));
             let mut stream = stream;
             stream
                 .write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
@@ -497,6 +507,7 @@ mod tests {
             head.contains(&"content-length: 200000".to_owned()),
             "{head:?}"
         );
+        assert!(head.contains(&"body bytes: 200000".to_owned()), "{head:?}");
         assert!(
             !head.iter().any(|h| h.starts_with("transfer-encoding")),
             "{head:?}"
