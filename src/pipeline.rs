@@ -5,10 +5,11 @@
 
 use crate::corpus::{self, Collection, CorpusError};
 use crate::extract::{CaseFacts, ExtractError, Extractor};
-use crate::graph::{add_collection, ontology_quads, Graph};
+use crate::graph::{add_collection, ontology_quads, referred_places, Graph};
 use crate::lexicon::PlaceId;
 use crate::lexicon::{Lexicon, LexiconError, Ontology};
 use crate::resources::{self, Source};
+use crate::store::cache::{self, Cache, CachedDocument};
 use crate::store::{self, StoreError};
 use oxigraph::model::Quad;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -45,6 +46,8 @@ pub struct BuildReport {
     pub collections: Vec<(String, usize)>,
     pub cases: usize,
     pub quads: usize,
+    /// How many documents came from the cache rather than being extracted.
+    pub cached: usize,
     pub timings: Timings,
 }
 
@@ -145,6 +148,20 @@ pub trait BuildProgress: Sync {
     fn loaded(&self, _quads: u64) {}
 }
 
+/// How a build runs.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions {
+    /// Read documents unchanged since an earlier build from the store's
+    /// cache ([`store::cache`]), and keep what this build extracts there.
+    pub cache: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self { cache: true }
+    }
+}
+
 /// Builds the graph from `inputs` with the vocabulary from `ontology` (see
 /// [`crate::resources`]) and atomically replaces the store at `store_dir`.
 ///
@@ -156,10 +173,15 @@ pub trait BuildProgress: Sync {
 /// documents refer to are known. Each collection's IRIs are its own; the
 /// nodes several share (concepts, places, bodies of a place) may come
 /// twice and are stored once.
+///
+/// With the cache on, a document whose name and bytes, ontology and program
+/// an earlier build saw is read from the cache instead (the same quads, so
+/// the same store); only new or changed documents are extracted.
 pub fn build(
     inputs: &[PathBuf],
     ontology: &Source,
     store_dir: &Path,
+    options: BuildOptions,
     progress: &dyn BuildProgress,
 ) -> Result<BuildReport, BuildError> {
     let mut timings = Timings::default();
@@ -171,6 +193,15 @@ pub fn build(
 
     let files = input_files(inputs)?;
     let extractor = Extractor::new(&lexicon)?;
+    let cache = match options.cache {
+        // The cache lives in the store directory: claim it first (the same
+        // refusals as the build's), so nothing is written anywhere else.
+        true => {
+            store::claim(store_dir)?;
+            Some(DocumentCache::new(store_dir, &ontology))
+        }
+        false => None,
+    };
     progress.start(files.len());
     let stage_times = StageTimes::default();
     let mut state = StreamState::default();
@@ -184,13 +215,20 @@ pub fn build(
             let sender = sender.clone();
             let (files, next, extractor, lexicon, times, window) =
                 (&files, &next, &extractor, &lexicon, &stage_times, &window);
+            let cache = cache.as_ref();
             scope.spawn(move || loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 let Some(file) = files.get(index) else { break };
                 if !window.wait_for(index) {
                     break; // the load stopped
                 }
-                let document = read_document(file, extractor, lexicon, times);
+                let reader = Reader {
+                    extractor,
+                    lexicon,
+                    times,
+                    cache,
+                };
+                let document = reader.read(file);
                 if sender.send((index, document)).is_err() {
                     break; // the load stopped
                 }
@@ -207,6 +245,7 @@ pub fn build(
             ontology: &ontology,
             lexicon: &lexicon,
             progress,
+            cache: cache.as_ref().map(|c| &*c.cache),
             loaded: Arc::new(AtomicU64::new(0)),
             finished: false,
         };
@@ -215,6 +254,7 @@ pub fn build(
         let counter = Arc::clone(&stream.loaded);
         let options = store::LoadOptions {
             on_progress: Some(Arc::new(move |n| counter.store(n, Ordering::Relaxed))),
+            cache: cache.as_ref().map(|c| Arc::clone(&c.cache)),
         };
         store::replace_from(store_dir, stream, &options)
     });
@@ -229,6 +269,7 @@ pub fn build(
     Ok(BuildReport {
         cases: state.collections.iter().map(|(_, n)| n).sum(),
         collections: state.collections,
+        cached: state.cached,
         quads,
         timings,
     })
@@ -282,6 +323,9 @@ struct Document {
     cases: usize,
     quads: Vec<Quad>,
     places: Vec<PlaceId>,
+    /// Its cache key (when the cache is on), and whether it came from there.
+    key: Option<String>,
+    cached: bool,
 }
 
 /// Time spent in each stage, summed over the workers.
@@ -306,35 +350,128 @@ impl StageTime {
     }
 }
 
-fn read_document(
-    file: &Path,
-    extractor: &Extractor,
-    lexicon: &Lexicon,
-    times: &StageTimes,
-) -> Result<Document, BuildError> {
-    let started = Instant::now();
-    let collection = corpus::read_collection(file)?;
-    times.corpus.add(started);
-    let started = Instant::now();
-    let scope = extractor.collection_scope(&collection.title);
-    let facts: Vec<CaseFacts> = collection
-        .cases
-        .iter()
-        .map(|case| extractor.extract_in(case, scope))
-        .collect();
-    times.extract.add(started);
-    let started = Instant::now();
-    let mut graph = Graph::new();
-    add_collection(&mut graph, lexicon, &collection, &facts);
-    let places = graph.referred_places(lexicon);
-    times.graph.add(started);
-    Ok(Document {
-        source_name: collection.source_name,
-        slug: collection.slug,
-        cases: collection.cases.len(),
-        quads: graph.into_quads(),
-        places,
-    })
+/// The cache as a build uses it: the store's, and what every key shares.
+struct DocumentCache {
+    cache: Arc<Cache>,
+    /// The program and the ontology: a change to either changes the output.
+    context: String,
+}
+
+impl DocumentCache {
+    fn new(store_dir: &Path, ontology: &Ontology) -> Self {
+        Self {
+            cache: Arc::new(Cache::new(store_dir)),
+            context: format!("{}\n{}", program_fingerprint(), ontology_digest(ontology)),
+        }
+    }
+
+    fn key(&self, source_name: &str, bytes: &[u8]) -> String {
+        cache::key(&[self.context.as_bytes(), source_name.as_bytes(), bytes])
+    }
+}
+
+/// This program: its version and, so that a rebuilt binary of the same
+/// version never reads what another one wrote, its executable's size and
+/// modification time.
+fn program_fingerprint() -> String {
+    let executable = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{} {modified}", m.len())
+        })
+        .unwrap_or_default();
+    format!("reformkg {} {executable}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The SHA-256 of the ontology's triples, in order (what the lexicon and
+/// the graph stage read from it).
+fn ontology_digest(ontology: &Ontology) -> String {
+    let text: Vec<String> = ontology.quads().iter().map(ToString::to_string).collect();
+    let parts: Vec<&[u8]> = text.iter().map(String::as_bytes).collect();
+    cache::key(&parts)
+}
+
+/// What a worker needs to turn a file into a [`Document`].
+struct Reader<'a> {
+    extractor: &'a Extractor<'a>,
+    lexicon: &'a Lexicon,
+    times: &'a StageTimes,
+    cache: Option<&'a DocumentCache>,
+}
+
+impl Reader<'_> {
+    /// The document from the cache when it holds it, else extracted (and
+    /// then kept in the cache).
+    fn read(&self, file: &Path) -> Result<Document, BuildError> {
+        let started = Instant::now();
+        let (source_name, bytes) = corpus::read_source(file)?;
+        let Some(cache) = self.cache else {
+            let collection = corpus::parse_collection(&source_name, &bytes)?;
+            self.times.corpus.add(started);
+            return Ok(self.extract(collection, None));
+        };
+        let key = cache.key(&source_name, &bytes);
+        if let Some(cached) = cache.cache.get(&key) {
+            self.times.corpus.add(started);
+            return Ok(self.from_cache(cached, key));
+        }
+        let collection = corpus::parse_collection(&source_name, &bytes)?;
+        self.times.corpus.add(started);
+        let document = self.extract(collection, Some(key.clone()));
+        let entry = CachedDocument {
+            source_name: document.source_name.clone(),
+            slug: document.slug.clone(),
+            cases: document.cases,
+            quads: document.quads.clone(),
+        };
+        cache.cache.put(&key, &entry);
+        Ok(document)
+    }
+
+    fn from_cache(&self, cached: CachedDocument, key: String) -> Document {
+        let started = Instant::now();
+        let places = referred_places(&cached.quads, self.lexicon);
+        self.times.graph.add(started);
+        Document {
+            source_name: cached.source_name,
+            slug: cached.slug,
+            cases: cached.cases,
+            quads: cached.quads,
+            places,
+            key: Some(key),
+            cached: true,
+        }
+    }
+
+    fn extract(&self, collection: Collection, key: Option<String>) -> Document {
+        let started = Instant::now();
+        let scope = self.extractor.collection_scope(&collection.title);
+        let facts: Vec<CaseFacts> = collection
+            .cases
+            .iter()
+            .map(|case| self.extractor.extract_in(case, scope))
+            .collect();
+        self.times.extract.add(started);
+        let started = Instant::now();
+        let mut graph = Graph::new();
+        add_collection(&mut graph, self.lexicon, &collection, &facts);
+        let places = graph.referred_places(self.lexicon);
+        self.times.graph.add(started);
+        Document {
+            source_name: collection.source_name,
+            slug: collection.slug,
+            cases: collection.cases.len(),
+            quads: graph.into_quads(),
+            places,
+            key,
+            cached: false,
+        }
+    }
 }
 
 /// What the stream has seen, for the report.
@@ -343,6 +480,7 @@ struct StreamState {
     collections: Vec<(String, usize)>,
     slugs: HashSet<String>,
     places: BTreeSet<PlaceId>,
+    cached: usize,
 }
 
 /// The quads of every document, in input order, then the ontology's.
@@ -357,6 +495,7 @@ struct QuadStream<'s> {
     ontology: &'s Ontology,
     lexicon: &'s Lexicon,
     progress: &'s dyn BuildProgress,
+    cache: Option<&'s Cache>,
     loaded: Arc<AtomicU64>,
     finished: bool,
 }
@@ -385,6 +524,10 @@ impl QuadStream<'_> {
             .collections
             .push((document.source_name, document.cases));
         self.state.places.extend(document.places);
+        self.state.cached += usize::from(document.cached);
+        if let (Some(cache), Some(key)) = (self.cache, &document.key) {
+            cache.mark_used(key);
+        }
         Ok(document.quads)
     }
 }
