@@ -1,0 +1,254 @@
+//! Adding a document is cheap (issue 11): a build reads the documents an
+//! earlier build extracted from the store's cache, and the store it makes
+//! is byte for byte the one a build without the cache makes. Probed from
+//! outside: the real binary, real stores, damaged entries, SIGKILL.
+
+mod common;
+
+use common::{count, run, stderr};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CASES: &str = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rk:Case }";
+
+/// A folder of `copies` differently named copies of the seed (each its own
+/// collection, so each its own cache entry).
+fn copies_of_the_seed(dir: &Path, name: &str, copies: usize) -> PathBuf {
+    let seed = std::fs::read_dir(common::repo().join("seeds"))
+        .expect("seeds")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "txt"))
+        .expect("a seed document");
+    let text = std::fs::read(&seed).expect("reads the seed");
+    let inputs = dir.join(name);
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    for i in 0..copies {
+        std::fs::write(inputs.join(format!("copy-{i:03}.txt")), &text).expect("writes");
+    }
+    inputs
+}
+
+/// `reformkg build ARGS` into `store`; fails the test if the build fails.
+fn build(store: &Path, args: &[&str]) -> String {
+    let output = run(store, &[&["build"], args].concat());
+    assert!(output.status.success(), "build failed: {}", stderr(&output));
+    stderr(&output)
+}
+
+/// How many documents the build report says came from the cache.
+fn from_cache(report: &str) -> usize {
+    report
+        .lines()
+        .find(|l| l.contains("read from the cache"))
+        .and_then(|l| l.split_whitespace().next())
+        .map_or(0, |n| n.parse().expect("a count"))
+}
+
+/// The store's sorted N-Quads export.
+fn export(store: &Path) -> Vec<u8> {
+    let output = run(store, &["export", "--format", "nquads"]);
+    assert!(output.status.success(), "export: {}", stderr(&output));
+    output.stdout
+}
+
+/// What a build of `args` into a fresh store, without the cache, exports.
+fn fresh_export(dir: &Path, name: &str, args: &[&str]) -> Vec<u8> {
+    let store = dir.join(name);
+    build(&store, &[args, &["--no-cache"]].concat());
+    assert!(
+        !store.join("cache").exists(),
+        "--no-cache wrote a cache in {}",
+        store.display()
+    );
+    export(&store)
+}
+
+/// The names in the store's cache folder.
+fn cache_names(store: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(store.join("cache")) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .map(|e| e.expect("entry").file_name().into_string().expect("utf-8"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn entries(store: &Path) -> Vec<PathBuf> {
+    cache_names(store)
+        .into_iter()
+        .filter(|n| n.ends_with(".rkc") && !n.starts_with('.'))
+        .map(|n| store.join("cache").join(n))
+        .collect()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+#[test]
+fn a_rebuild_with_one_more_document_extracts_only_it_and_exports_the_same_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = copies_of_the_seed(dir.path(), "inputs", 3);
+    let store = dir.path().join("store");
+    let first = build(&store, &[path(&inputs)]);
+    assert_eq!(from_cache(&first), 0, "{first}");
+    assert_eq!(entries(&store).len(), 3);
+
+    let seed = inputs.join("copy-000.txt");
+    std::fs::copy(&seed, inputs.join("copy-003.txt")).expect("copies");
+    let second = build(&store, &[path(&inputs)]);
+    assert_eq!(from_cache(&second), 3, "{second}");
+    assert!(second.contains("3 of 4 documents"), "{second}");
+    assert_eq!(count(&store, CASES), 80);
+    assert_eq!(entries(&store).len(), 4);
+    let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
+    assert_eq!(export(&store), fresh, "a cached build differs from a fresh one");
+
+    // The cache holds what the live version was built from, no more.
+    std::fs::remove_file(&seed).expect("removes");
+    let third = build(&store, &[path(&inputs)]);
+    assert_eq!(from_cache(&third), 3, "{third}");
+    assert_eq!(entries(&store).len(), 3);
+    assert_eq!(count(&store, CASES), 60);
+    let fresh = fresh_export(dir.path(), "fresh-3", &[path(&inputs)]);
+    assert_eq!(export(&store), fresh);
+}
+
+#[test]
+fn a_changed_document_is_extracted_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = copies_of_the_seed(dir.path(), "inputs", 2);
+    let store = dir.path().join("store");
+    build(&store, &[path(&inputs)]);
+    // One date changed in one copy: same name, other bytes.
+    let changed = inputs.join("copy-001.txt");
+    let text = std::fs::read_to_string(&changed).expect("reads");
+    assert!(text.contains("2023年10月18日"));
+    let text = text.replacen("2023年10月18日", "2023年10月19日", 1);
+    std::fs::write(&changed, text).expect("writes");
+    let before = export(&store);
+    let report = build(&store, &[path(&inputs)]);
+    assert_eq!(from_cache(&report), 1, "{report}");
+    let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
+    let after = export(&store);
+    assert_ne!(after, before, "the change did not reach the store");
+    assert_eq!(after, fresh);
+    assert_eq!(count(&store, CASES), 40);
+}
+
+#[test]
+fn another_ontology_invalidates_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = copies_of_the_seed(dir.path(), "inputs", 2);
+    let store = dir.path().join("store");
+    build(&store, &[path(&inputs)]);
+    let before = export(&store);
+
+    let ontology = dir.path().join("ontology");
+    std::fs::create_dir_all(&ontology).expect("mkdir");
+    for entry in std::fs::read_dir(common::repo().join("ontology")).expect("lists") {
+        let from = entry.expect("entry").path();
+        let mut text = std::fs::read_to_string(&from).expect("reads");
+        if from.ends_with("agency-types.ttl") {
+            assert!(text.contains("\"Agency types\"@en"));
+            text = text.replace("\"Agency types\"@en", "\"Kinds of agency\"@en");
+        }
+        std::fs::write(ontology.join(from.file_name().expect("a name")), text).expect("writes");
+    }
+    let args = [path(&inputs), "--ontology", path(&ontology)];
+    let report = build(&store, &args);
+    assert_eq!(from_cache(&report), 0, "{report}");
+    let after = export(&store);
+    assert_ne!(after, before, "the label change did not reach the store");
+    assert!(String::from_utf8_lossy(&after).contains("\"Kinds of agency\"@en"));
+    assert_eq!(after, fresh_export(dir.path(), "fresh", &args));
+    // Built again with the same changed ontology, both come from the cache.
+    let again = build(&store, &args);
+    assert_eq!(from_cache(&again), 2, "{again}");
+}
+
+#[test]
+fn a_damaged_cache_entry_is_extracted_again_and_foreign_files_are_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = copies_of_the_seed(dir.path(), "inputs", 3);
+    let store = dir.path().join("store");
+    build(&store, &[path(&inputs)]);
+    let damaged = entries(&store);
+    assert_eq!(damaged.len(), 3);
+    // One flipped byte, one truncated entry, one emptied.
+    let mut bytes = std::fs::read(&damaged[0]).expect("reads");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    std::fs::write(&damaged[0], &bytes).expect("writes");
+    let bytes = std::fs::read(&damaged[1]).expect("reads");
+    std::fs::write(&damaged[1], &bytes[..bytes.len() - 7]).expect("writes");
+    std::fs::write(&damaged[2], b"").expect("writes");
+    let foreign = store.join("cache").join("notes.txt");
+    std::fs::write(&foreign, "mine").expect("writes");
+
+    let report = build(&store, &[path(&inputs)]);
+    assert_eq!(from_cache(&report), 0, "{report}");
+    let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
+    assert_eq!(export(&store), fresh, "a damaged entry changed the store");
+    // The entries were written again, sound.
+    let again = build(&store, &[path(&inputs)]);
+    assert_eq!(from_cache(&again), 3, "{again}");
+    assert_eq!(export(&store), fresh);
+    assert_eq!(std::fs::read_to_string(&foreign).expect("kept"), "mine");
+}
+
+/// Starts `strace` so that the `when`-th rename of a build gets SIGKILL.
+fn build_killed_at_rename(store: &Path, inputs: &Path, when: usize) -> Output {
+    Command::new("strace")
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            &format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={when}"),
+        ])
+        .arg(common::BIN)
+        .arg("--store")
+        .arg(store)
+        .arg("build")
+        .arg(inputs)
+        .current_dir(common::repo())
+        .env_remove("REFORMKG_STORE")
+        .output()
+        .expect("strace runs (CI installs it: apt-get install strace)")
+}
+
+#[test]
+fn a_build_killed_at_any_rename_leaves_the_store_answering_and_the_cache_sound() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = copies_of_the_seed(dir.path(), "inputs", 3);
+    let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
+    let store = common::build_seed(dir.path());
+    let mut killed = 0;
+    // Three cache entries, then the version and `current`.
+    for when in 1..=8 {
+        let output = build_killed_at_rename(&store, &inputs, when);
+        if output.status.success() {
+            assert_eq!(count(&store, CASES), 60, "{}", stderr(&output));
+            break;
+        }
+        killed += 1;
+        assert_eq!(count(&store, CASES), 20, "killed at rename {when}");
+        // Whatever the kill left, the next build is right and leaves no
+        // partial entry.
+        let report = build(&store, &[path(&inputs)]);
+        assert_eq!(export(&store), fresh, "after a kill at rename {when}");
+        let partial: Vec<String> = cache_names(&store)
+            .into_iter()
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(partial.is_empty(), "after kill {when}: {partial:?}");
+        assert!(from_cache(&report) <= 3, "{report}");
+        // Back to the seed alone: its build drops the copies' entries.
+        build(&store, &[]);
+        assert_eq!(entries(&store).len(), 1, "after kill {when}");
+    }
+    assert!(killed >= 5, "only {killed} renames were interrupted");
+}
