@@ -418,7 +418,7 @@ impl Reader<'_> {
         let key = cache.key(&source_name, &bytes);
         if let Some(cached) = cache.cache.get(&key) {
             self.times.corpus.add(started);
-            return Ok(self.from_cache(cached, key));
+            return Ok(self.reuse(cached, key));
         }
         let collection = corpus::parse_collection(&source_name, &bytes)?;
         self.times.corpus.add(started);
@@ -433,7 +433,7 @@ impl Reader<'_> {
         Ok(document)
     }
 
-    fn from_cache(&self, cached: CachedDocument, key: String) -> Document {
+    fn reuse(&self, cached: CachedDocument, key: String) -> Document {
         let started = Instant::now();
         let places = referred_places(&cached.quads, self.lexicon);
         self.times.graph.add(started);

@@ -104,7 +104,11 @@ fn a_rebuild_with_one_more_document_extracts_only_it_and_exports_the_same_bytes(
     assert_eq!(count(&store, CASES), 80);
     assert_eq!(entries(&store).len(), 4);
     let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
-    assert_eq!(export(&store), fresh, "a cached build differs from a fresh one");
+    assert_eq!(
+        export(&store),
+        fresh,
+        "a cached build differs from a fresh one"
+    );
 
     // The cache holds what the live version was built from, no more.
     std::fs::remove_file(&seed).expect("removes");
