@@ -696,6 +696,11 @@ fn print_build_report(report: &BuildReport, store_dir: &Path) {
             report.collections.len()
         );
     }
+    if report.incremental {
+        eprintln!(
+            "  added to the previous version: the documents it was built from were not loaded again"
+        );
+    }
     let t = &report.timings;
     eprintln!(
         "Built {} cases, {} triples into {} (lexicon {:.1} ms, corpus {:.1} ms, extract {:.1} ms, graph {:.1} ms, store {:.1} ms)",

@@ -12,7 +12,7 @@ use crate::resources::{self, Source};
 use crate::store::cache::{self, Cache, CachedDocument};
 use crate::store::{self, StoreError};
 use oxigraph::model::Quad;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::Receiver;
@@ -48,6 +48,9 @@ pub struct BuildReport {
     pub quads: usize,
     /// How many documents came from the cache rather than being extracted.
     pub cached: usize,
+    /// The build added the new documents to the previous version instead
+    /// of loading every document again.
+    pub incremental: bool,
     pub timings: Timings,
 }
 
@@ -202,8 +205,31 @@ pub fn build(
         }
         false => None,
     };
-    progress.start(files.len());
     let stage_times = StageTimes::default();
+    if let Some(cache) = &cache {
+        let reader = Reader {
+            extractor: &extractor,
+            lexicon: &lexicon,
+            times: &stage_times,
+            cache: Some(cache),
+        };
+        let increment = Increment {
+            files: &files,
+            cache,
+            reader: &reader,
+            ontology: &ontology,
+            store_dir,
+            progress,
+        };
+        if let Some(mut report) = increment.run()? {
+            report.timings.lexicon = timings.lexicon;
+            report.timings.corpus = stage_times.corpus.get();
+            report.timings.extract = stage_times.extract.get();
+            report.timings.graph = stage_times.graph.get();
+            return Ok(report);
+        }
+    }
+    progress.start(files.len());
     let mut state = StreamState::default();
     let started = Instant::now();
     let next = AtomicUsize::new(0);
@@ -245,7 +271,7 @@ pub fn build(
             ontology: &ontology,
             lexicon: &lexicon,
             progress,
-            cache: cache.as_ref().map(|c| &*c.cache),
+            cache: cache.as_ref(),
             loaded: Arc::new(AtomicU64::new(0)),
             finished: false,
         };
@@ -270,6 +296,7 @@ pub fn build(
         cases: state.collections.iter().map(|(_, n)| n).sum(),
         collections: state.collections,
         cached: state.cached,
+        incremental: false,
         quads,
         timings,
     })
@@ -416,11 +443,23 @@ impl Reader<'_> {
             return Ok(self.extract(collection, None));
         };
         let key = cache.key(&source_name, &bytes);
+        self.read_keyed(cache, &source_name, &bytes, key, started)
+    }
+
+    /// A document whose cache key is known: from the cache, or extracted.
+    fn read_keyed(
+        &self,
+        cache: &DocumentCache,
+        source_name: &str,
+        bytes: &[u8],
+        key: String,
+        started: Instant,
+    ) -> Result<Document, BuildError> {
         if let Some(cached) = cache.cache.get(&key) {
             self.times.corpus.add(started);
             return Ok(self.reuse(cached, key));
         }
-        let collection = corpus::parse_collection(&source_name, &bytes)?;
+        let collection = corpus::parse_collection(source_name, bytes)?;
         self.times.corpus.add(started);
         let document = self.extract(collection, Some(key.clone()));
         let entry = CachedDocument {
@@ -474,6 +513,230 @@ impl Reader<'_> {
     }
 }
 
+/// What the build that made a version read, kept beside it in the cache
+/// ([`Cache::record`]): the next build adds to that version when all it
+/// changes is new documents.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct BuildRecord {
+    format: String,
+    /// The program and the ontology ([`DocumentCache`]).
+    context: String,
+    /// In input order.
+    documents: Vec<RecordedDocument>,
+    /// The places the documents refer to (IRIs): the ontology's triples
+    /// about them are in the version.
+    places: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct RecordedDocument {
+    key: String,
+    slug: String,
+    source_name: String,
+    cases: usize,
+}
+
+const RECORD_FORMAT: &str = "reformkg-build-record-1";
+
+impl BuildRecord {
+    fn new(
+        cache: &DocumentCache,
+        documents: Vec<RecordedDocument>,
+        places: &BTreeSet<PlaceId>,
+        lexicon: &Lexicon,
+    ) -> Self {
+        let gazetteer = lexicon.gazetteer();
+        Self {
+            format: RECORD_FORMAT.to_owned(),
+            context: cache.context.clone(),
+            documents,
+            places: places
+                .iter()
+                .map(|p| gazetteer.place(*p).concept.iri.clone())
+                .collect(),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The record of the live version, if it was made with `cache`'s
+    /// program and ontology.
+    fn of_live(store_dir: &Path, cache: &DocumentCache) -> Option<(store::Version, Self)> {
+        let live = store::current_version(store_dir)?;
+        let record: Self = serde_json::from_str(&cache.cache.record(live)?).ok()?;
+        (record.format == RECORD_FORMAT && record.context == cache.context)
+            .then_some((live, record))
+    }
+}
+
+/// A build that adds new documents to the live version: a checkpoint of it
+/// gets their quads and the ontology's triples about the places they bring
+/// ([`store::update`]), so nothing else is loaded again. It applies only
+/// when every document the live version was built from is still an input,
+/// unchanged, under the same program and ontology; otherwise the build
+/// loads everything (from the cache where it can).
+struct Increment<'a> {
+    files: &'a [PathBuf],
+    cache: &'a DocumentCache,
+    reader: &'a Reader<'a>,
+    ontology: &'a Ontology,
+    store_dir: &'a Path,
+    progress: &'a dyn BuildProgress,
+}
+
+/// One input of an increment: recorded in the live version, or new.
+enum Input {
+    Recorded(RecordedDocument),
+    New(Box<Document>),
+}
+
+impl Increment<'_> {
+    /// The report, or `None` when the build must load everything.
+    fn run(&self) -> Result<Option<BuildReport>, BuildError> {
+        if !store::exists(self.store_dir) {
+            return Ok(None);
+        }
+        let Some((live, record)) = BuildRecord::of_live(self.store_dir, self.cache) else {
+            return Ok(None);
+        };
+        let started = Instant::now();
+        let mut sources = Vec::with_capacity(self.files.len());
+        for file in self.files {
+            let (source_name, bytes) = corpus::read_source(file)?;
+            let key = self.cache.key(&source_name, &bytes);
+            sources.push((source_name, bytes, key));
+        }
+        let recorded: HashMap<&str, &RecordedDocument> = record
+            .documents
+            .iter()
+            .map(|d| (d.key.as_str(), d))
+            .collect();
+        let keys: HashSet<&str> = sources.iter().map(|(_, _, k)| k.as_str()).collect();
+        if recorded.keys().any(|k| !keys.contains(k)) {
+            return Ok(None); // a document was removed or changed
+        }
+        self.reader.times.corpus.add(started);
+        self.progress.start(self.files.len());
+        let mut inputs = Vec::with_capacity(sources.len());
+        for (source_name, bytes, key) in sources {
+            let input = match recorded.get(key.as_str()) {
+                Some(document) => Input::Recorded((*document).clone()),
+                None => {
+                    let started = Instant::now();
+                    let read =
+                        self.reader
+                            .read_keyed(self.cache, &source_name, &bytes, key, started);
+                    Input::New(Box::new(read?))
+                }
+            };
+            inputs.push(input);
+        }
+        let Some(places) = self.places(&record, &inputs) else {
+            return Ok(None);
+        };
+        self.apply(live, inputs, places)
+    }
+
+    /// The places of the recorded and the new documents together.
+    fn places(&self, record: &BuildRecord, inputs: &[Input]) -> Option<BTreeSet<PlaceId>> {
+        let gazetteer = self.reader.lexicon.gazetteer();
+        let mut places = record
+            .places
+            .iter()
+            .map(|iri| gazetteer.by_iri(iri))
+            .collect::<Option<BTreeSet<PlaceId>>>()?;
+        for input in inputs {
+            if let Input::New(document) = input {
+                places.extend(document.places.iter().copied());
+            }
+        }
+        Some(places)
+    }
+
+    /// Checks the collection ids as a whole build would, then adds the new
+    /// documents' quads to a checkpoint of `live` and publishes it.
+    fn apply(
+        &self,
+        live: store::Version,
+        inputs: Vec<Input>,
+        places: BTreeSet<PlaceId>,
+    ) -> Result<Option<BuildReport>, BuildError> {
+        let mut slugs = HashSet::new();
+        let mut state = StreamState::default();
+        let mut added = Vec::new();
+        for input in inputs {
+            let document = match input {
+                Input::Recorded(document) => {
+                    state.cached += 1;
+                    document
+                }
+                Input::New(document) => {
+                    state.cached += usize::from(document.cached);
+                    added.extend(document.quads);
+                    RecordedDocument {
+                        key: document.key.unwrap_or_default(),
+                        slug: document.slug,
+                        source_name: document.source_name,
+                        cases: document.cases,
+                    }
+                }
+            };
+            if !slugs.insert(document.slug.clone()) {
+                return Err(BuildError::DuplicateSlug(document.slug));
+            }
+            self.progress
+                .document(&document.source_name, document.cases);
+            self.cache.cache.mark_used(&document.key);
+            state
+                .collections
+                .push((document.source_name.clone(), document.cases));
+            state.recorded.push(document);
+        }
+        let lexicon = self.reader.lexicon;
+        let record = BuildRecord::new(self.cache, state.recorded, &places, lexicon);
+        let started = Instant::now();
+        let quads = added
+            .into_iter()
+            .chain(ontology_quads(self.ontology, lexicon, places));
+        let applied = store::update(self.store_dir, Some(live), |store| {
+            // Under the write lock, every document taken.
+            self.cache.cache.remove_unused();
+            let mut loader = store.bulk_loader();
+            loader.load_quads(quads)?;
+            loader.commit()?;
+            store.len()
+        });
+        let (count, version) = match applied {
+            Ok(done) => done,
+            // Another writer published meanwhile: build from scratch.
+            Err(store::UpdateError::Store(StoreError::Stale(_))) => return Ok(None),
+            Err(store::UpdateError::Store(e)) => return Err(e.into()),
+            Err(store::UpdateError::Apply(source)) => {
+                return Err(BuildError::Store(StoreError::Write {
+                    path: self.store_dir.display().to_string(),
+                    source,
+                }))
+            }
+        };
+        self.cache.cache.set_record(record.to_text());
+        self.cache.cache.write_record(version);
+        let timings = Timings {
+            store: started.elapsed(),
+            ..Timings::default()
+        };
+        Ok(Some(BuildReport {
+            cases: state.collections.iter().map(|(_, n)| n).sum(),
+            collections: state.collections,
+            quads: count,
+            cached: state.cached,
+            incremental: true,
+            timings,
+        }))
+    }
+}
+
 /// What the stream has seen, for the report.
 #[derive(Default)]
 struct StreamState {
@@ -481,6 +744,8 @@ struct StreamState {
     slugs: HashSet<String>,
     places: BTreeSet<PlaceId>,
     cached: usize,
+    /// What the build's record lists (when the cache is on).
+    recorded: Vec<RecordedDocument>,
 }
 
 /// The quads of every document, in input order, then the ontology's.
@@ -495,7 +760,7 @@ struct QuadStream<'s> {
     ontology: &'s Ontology,
     lexicon: &'s Lexicon,
     progress: &'s dyn BuildProgress,
-    cache: Option<&'s Cache>,
+    cache: Option<&'s DocumentCache>,
     loaded: Arc<AtomicU64>,
     finished: bool,
 }
@@ -526,7 +791,18 @@ impl QuadStream<'_> {
         self.state.places.extend(document.places);
         self.state.cached += usize::from(document.cached);
         if let (Some(cache), Some(key)) = (self.cache, &document.key) {
-            cache.mark_used(key);
+            cache.cache.mark_used(key);
+            self.state.recorded.push(RecordedDocument {
+                key: key.clone(),
+                slug: document.slug,
+                source_name: self
+                    .state
+                    .collections
+                    .last()
+                    .map(|c| c.0.clone())
+                    .unwrap_or_default(),
+                cases: document.cases,
+            });
         }
         Ok(document.quads)
     }
@@ -565,6 +841,12 @@ impl Iterator for QuadStream<'_> {
                 }
                 None => {
                     self.finished = true;
+                    if let Some(cache) = self.cache {
+                        let documents = std::mem::take(&mut self.state.recorded);
+                        let record =
+                            BuildRecord::new(cache, documents, &self.state.places, self.lexicon);
+                        cache.cache.set_record(record.to_text());
+                    }
                     let places = std::mem::take(&mut self.state.places);
                     self.current = ontology_quads(self.ontology, self.lexicon, places)
                         .collect::<Vec<_>>()

@@ -101,6 +101,7 @@ fn a_rebuild_with_one_more_document_extracts_only_it_and_exports_the_same_bytes(
     let second = build(&store, &[path(&inputs)]);
     assert_eq!(from_cache(&second), 3, "{second}");
     assert!(second.contains("3 of 4 documents"), "{second}");
+    assert!(second.contains("added to the previous version"), "{second}");
     assert_eq!(count(&store, CASES), 80);
     assert_eq!(entries(&store).len(), 4);
     let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
@@ -114,10 +115,36 @@ fn a_rebuild_with_one_more_document_extracts_only_it_and_exports_the_same_bytes(
     std::fs::remove_file(&seed).expect("removes");
     let third = build(&store, &[path(&inputs)]);
     assert_eq!(from_cache(&third), 3, "{third}");
+    assert!(!third.contains("added to the previous"), "{third}");
     assert_eq!(entries(&store).len(), 3);
     assert_eq!(count(&store, CASES), 60);
     let fresh = fresh_export(dir.path(), "fresh-3", &[path(&inputs)]);
     assert_eq!(export(&store), fresh);
+}
+
+#[test]
+fn a_document_from_another_city_adds_its_places_as_a_whole_build_would() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = copies_of_the_seed(dir.path(), "inputs", 1);
+    let store = dir.path().join("store");
+    build(&store, &[path(&inputs)]);
+    let before = export(&store);
+    let other = common::repo().join("tests/fixtures/beijing-2024-cases.txt");
+    std::fs::copy(&other, inputs.join("beijing-2024-cases.txt")).expect("copies");
+    let report = build(&store, &[path(&inputs)]);
+    assert!(report.contains("added to the previous version"), "{report}");
+    let after = export(&store);
+    let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
+    assert_eq!(after, fresh, "an increment differs from a whole build");
+    // The ontology's triples about Beijing came in with the document.
+    let beijing = |nquads: &[u8]| {
+        String::from_utf8_lossy(nquads)
+            .lines()
+            .filter(|l| l.starts_with("<https://w3id.org/reformkg/id/place/110000> "))
+            .count()
+    };
+    assert_eq!(beijing(&before), 0);
+    assert!(beijing(&after) > 3, "{}", beijing(&after));
 }
 
 #[test]
@@ -176,11 +203,27 @@ fn another_ontology_invalidates_the_cache() {
 #[test]
 fn a_damaged_cache_entry_is_extracted_again_and_foreign_files_are_kept() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let inputs = copies_of_the_seed(dir.path(), "inputs", 3);
+    let inputs = copies_of_the_seed(dir.path(), "inputs", 4);
     let store = dir.path().join("store");
+    let entry = |name: &str| -> PathBuf {
+        let before: Vec<PathBuf> = entries(&store);
+        let file = inputs.join(name);
+        let text = std::fs::read(&file).expect("reads");
+        std::fs::remove_file(&file).expect("removes");
+        build(&store, &[path(&inputs)]);
+        let gone = before
+            .into_iter()
+            .find(|e| !e.exists())
+            .expect("the removed document's entry went");
+        std::fs::write(&file, text).expect("writes back");
+        gone
+    };
     build(&store, &[path(&inputs)]);
-    let damaged = entries(&store);
-    assert_eq!(damaged.len(), 3);
+    // Which entry is whose: remove a document, see which entry goes.
+    let copies = ["copy-000.txt", "copy-001.txt", "copy-002.txt"];
+    let damaged: Vec<PathBuf> = copies.iter().map(|c| entry(c)).collect();
+    build(&store, &[path(&inputs)]);
+    assert!(damaged.iter().all(|e| e.exists()));
     // One flipped byte, one truncated entry, one emptied.
     let mut bytes = std::fs::read(&damaged[0]).expect("reads");
     let middle = bytes.len() / 2;
@@ -192,14 +235,16 @@ fn a_damaged_cache_entry_is_extracted_again_and_foreign_files_are_kept() {
     let foreign = store.join("cache").join("notes.txt");
     std::fs::write(&foreign, "mine").expect("writes");
 
+    // Without copy-003 the build loads everything, reading the entries.
+    std::fs::remove_file(inputs.join("copy-003.txt")).expect("removes");
     let report = build(&store, &[path(&inputs)]);
     assert_eq!(from_cache(&report), 0, "{report}");
     let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
     assert_eq!(export(&store), fresh, "a damaged entry changed the store");
     // The entries were written again, sound.
+    std::fs::remove_file(inputs.join("copy-002.txt")).expect("removes");
     let again = build(&store, &[path(&inputs)]);
-    assert_eq!(from_cache(&again), 3, "{again}");
-    assert_eq!(export(&store), fresh);
+    assert_eq!(from_cache(&again), 2, "{again}");
     assert_eq!(std::fs::read_to_string(&foreign).expect("kept"), "mine");
 }
 
@@ -224,35 +269,84 @@ fn build_killed_at_rename(store: &Path, inputs: &Path, when: usize) -> Output {
         .expect("strace runs (CI installs it: apt-get install strace)")
 }
 
+/// Kills a build of `inputs` at each of its renames in turn; after each
+/// kill the store answers as before (`cases_before`), and the next build is
+/// right and leaves no partial file. `reset` puts the store back before the
+/// next kill. Returns how many builds were killed.
+fn kill_at_every_rename(
+    store: &Path,
+    inputs: &Path,
+    cases_before: usize,
+    cases_after: usize,
+    fresh: &[u8],
+    reset: &dyn Fn(),
+) -> usize {
+    let mut killed = 0;
+    for when in 1..=10 {
+        let output = build_killed_at_rename(store, inputs, when);
+        if output.status.success() {
+            assert_eq!(count(store, CASES), cases_after, "{}", stderr(&output));
+            return killed;
+        }
+        killed += 1;
+        // Before `current` switched the old version answers, after it the
+        // new one (the build was killed while tidying up).
+        let answered = count(store, CASES);
+        assert!(
+            answered == cases_before || answered == cases_after,
+            "killed at rename {when}: {answered} cases"
+        );
+        if answered == cases_after {
+            assert_eq!(export(store), fresh, "killed at rename {when}");
+        }
+        build(store, &[path(inputs)]);
+        assert_eq!(export(store), fresh, "after a kill at rename {when}");
+        let partial: Vec<String> = cache_names(store)
+            .into_iter()
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(partial.is_empty(), "after kill {when}: {partial:?}");
+        reset();
+    }
+    panic!("a build of {} never finished", inputs.display());
+}
+
 #[test]
 fn a_build_killed_at_any_rename_leaves_the_store_answering_and_the_cache_sound() {
     let dir = tempfile::tempdir().expect("tempdir");
     let inputs = copies_of_the_seed(dir.path(), "inputs", 3);
     let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
     let store = common::build_seed(dir.path());
-    let mut killed = 0;
-    // Three cache entries, then the version and `current`.
-    for when in 1..=8 {
-        let output = build_killed_at_rename(&store, &inputs, when);
-        if output.status.success() {
-            assert_eq!(count(&store, CASES), 60, "{}", stderr(&output));
-            break;
-        }
-        killed += 1;
-        assert_eq!(count(&store, CASES), 20, "killed at rename {when}");
-        // Whatever the kill left, the next build is right and leaves no
-        // partial entry.
-        let report = build(&store, &[path(&inputs)]);
-        assert_eq!(export(&store), fresh, "after a kill at rename {when}");
-        let partial: Vec<String> = cache_names(&store)
-            .into_iter()
-            .filter(|n| n.ends_with(".partial"))
-            .collect();
-        assert!(partial.is_empty(), "after kill {when}: {partial:?}");
-        assert!(from_cache(&report) <= 3, "{report}");
-        // Back to the seed alone: its build drops the copies' entries.
+    // The seed alone, then three copies: a whole build (three entries, the
+    // version, `current`, the record).
+    let reset = || {
         build(&store, &[]);
-        assert_eq!(entries(&store).len(), 1, "after kill {when}");
-    }
+        assert_eq!(entries(&store).len(), 1, "the copies' entries stayed");
+    };
+    let killed = kill_at_every_rename(&store, &inputs, 20, 60, &fresh, &reset);
     assert!(killed >= 5, "only {killed} renames were interrupted");
+}
+
+#[test]
+fn an_increment_killed_at_any_rename_leaves_the_store_answering() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = copies_of_the_seed(dir.path(), "inputs", 3);
+    let store = dir.path().join("store");
+    build(&store, &[path(&inputs)]);
+    let fourth = inputs.join("copy-003.txt");
+    std::fs::copy(inputs.join("copy-000.txt"), &fourth).expect("copies");
+    let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
+    // Back to three copies, the fourth put back for the next kill.
+    let reset = || {
+        let text = std::fs::read(&fourth).expect("reads");
+        std::fs::remove_file(&fourth).expect("removes");
+        build(&store, &[path(&inputs)]);
+        std::fs::write(&fourth, text).expect("writes");
+    };
+    reset();
+    // One entry, the version, `current`, the record.
+    let killed = kill_at_every_rename(&store, &inputs, 60, 80, &fresh, &reset);
+    assert!(killed >= 3, "only {killed} renames were interrupted");
+    let report = build(&store, &[path(&inputs)]);
+    assert!(report.contains("added to the previous version") || from_cache(&report) == 4);
 }

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! DIR/cache/<sha256>.rkc    the quads of one document, named by its key
+//! DIR/cache/v7.json         what the build that made version v7 read (its record)
 //! ```
 //!
 //! Why this shape:
@@ -20,7 +21,12 @@
 //!   removed, so the cache holds the documents of the live version (plus
 //!   whatever failed builds since then wrote). Only names this module writes
 //!   are removed, under the write lock.
+//! - **A record per version.** The build that published a version leaves a
+//!   record of what it read (the caller's text), so that the next build can
+//!   add to that version instead of loading everything again. Only a build
+//!   writes one: a version made by an update or a load has none.
 
+use crate::Version;
 use oxigraph::model::{
     BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, TermRef,
 };
@@ -55,6 +61,8 @@ pub struct CachedDocument {
 pub struct Cache {
     folder: PathBuf,
     used: Mutex<HashSet<String>>,
+    /// The record of the running build, written when it publishes.
+    record: Mutex<Option<String>>,
 }
 
 /// A key: the SHA-256 of `parts`, each prefixed with its length (so that
@@ -74,6 +82,7 @@ impl Cache {
         Self {
             folder: dir.join(CACHE_DIR),
             used: Mutex::new(HashSet::new()),
+            record: Mutex::new(None),
         }
     }
 
@@ -97,6 +106,50 @@ impl Cache {
         self.lock().insert(entry_name(key));
     }
 
+    /// What the running build read: written beside the version it
+    /// publishes ([`Cache::write_record`]).
+    pub fn set_record(&self, text: String) {
+        *self.record.lock().unwrap_or_else(PoisonError::into_inner) = Some(text);
+    }
+
+    /// The record of `version`, if the build that made it left one.
+    pub fn record(&self, version: Version) -> Option<String> {
+        std::fs::read_to_string(self.record_path(version)).ok()
+    }
+
+    /// Writes the record set with [`Cache::set_record`] for `version`
+    /// (best effort: without it the next build loads everything again).
+    pub fn write_record(&self, version: Version) {
+        let text = self
+            .record
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(text) = text {
+            let _ = std::fs::create_dir_all(&self.folder);
+            let _ = crate::atomic_file::write(&self.record_path(version), text.as_bytes());
+        }
+        self.remove_gone_records();
+    }
+
+    /// Removes the records of versions that are gone (version numbers are
+    /// never used twice, so this is safe with or without the write lock).
+    fn remove_gone_records(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.folder) else {
+            return;
+        };
+        let store_dir = self.folder.parent().unwrap_or(Path::new("."));
+        for name in entries.filter_map(|e| e.ok()?.file_name().into_string().ok()) {
+            if record_version(&name).is_some_and(|v| !store_dir.join(v.name()).is_dir()) {
+                let _ = std::fs::remove_file(self.folder.join(&name));
+            }
+        }
+    }
+
+    fn record_path(&self, version: Version) -> PathBuf {
+        self.folder.join(format!("{}.json", version.name()))
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
         self.used.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -106,10 +159,11 @@ impl Cache {
         is_entry_name(&name).then(|| self.folder.join(name))
     }
 
-    /// Removes every entry the build did not use, and the partial files of
-    /// killed writers. Only the write lock's holder calls it, and it removes
-    /// only names this module writes.
-    pub(crate) fn remove_unused(&self) {
+    /// Removes every entry the build did not use and the partial files of
+    /// killed writers. Only the write lock's holder calls it (a build, once
+    /// it has taken every document), and it removes only names this module
+    /// writes.
+    pub fn remove_unused(&self) {
         let Ok(entries) = std::fs::read_dir(&self.folder) else {
             return;
         };
@@ -137,14 +191,21 @@ fn is_entry_name(name: &str) -> bool {
         })
 }
 
-/// `.<entry name>.<pid>.partial`: an unfinished entry
+/// `v7.json`: the record of a version.
+fn record_version(name: &str) -> Option<Version> {
+    name.strip_suffix(".json").and_then(Version::parse)
+}
+
+/// `.<entry or record name>.<pid>.partial`: an unfinished entry or record
 /// (`atomic_file::partial_path`).
 fn is_partial(name: &str) -> bool {
     name.strip_prefix('.')
         .and_then(|n| n.strip_suffix(".partial"))
         .and_then(|n| n.rsplit_once('.'))
         .is_some_and(|(inner, pid)| {
-            is_entry_name(inner) && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+            (is_entry_name(inner) || record_version(inner).is_some())
+                && !pid.is_empty()
+                && pid.bytes().all(|b| b.is_ascii_digit())
         })
 }
 
@@ -392,13 +453,17 @@ mod tests {
         let entry = entry_name(&"ab".repeat(32));
         assert!(is_entry_name(&entry));
         assert!(is_partial(&format!(".{entry}.123.partial")));
+        assert!(is_partial(".v12.json.9.partial"));
+        assert_eq!(record_version("v12.json"), Some(Version(12)));
         for other in [
             "notes.rkc",
             &format!("{}.rkc", "AB".repeat(32)),
             &format!("{}.nt", "ab".repeat(32)),
             &format!(".{entry}.x.partial"),
             ".notes.rkc.1.partial",
+            ".v1x.json.2.partial",
         ] {
+            assert_eq!(record_version(other), None, "{other}");
             assert!(!is_entry_name(other) && !is_partial(other), "{other}");
         }
     }

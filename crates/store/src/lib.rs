@@ -317,9 +317,10 @@ pub fn replace_from<E: std::error::Error + 'static>(
         .map(|q| q.map_err(LoadFailure::Source))
         .chain(loaded::quads(dir, kept.clone()).map(|q| q.map_err(LoadFailure::Kept)));
     let count = load(&scratch.path, quads, options)?;
-    lock.publish(scratch, &kept)?;
+    let version = lock.publish(scratch, &kept)?;
     if let Some(cache) = &options.cache {
         // Still under the write lock: no other build writes the cache.
+        cache.write_record(version);
         cache.remove_unused();
     }
     Ok(count)
