@@ -281,14 +281,12 @@ fn kill_at_every_rename(
     fresh: &[u8],
     reset: &dyn Fn(),
 ) -> usize {
-    let mut killed = 0;
     for when in 1..=10 {
         let output = build_killed_at_rename(store, inputs, when);
         if output.status.success() {
             assert_eq!(count(store, CASES), cases_after, "{}", stderr(&output));
-            return killed;
+            return when - 1;
         }
-        killed += 1;
         // Before `current` switched the old version answers, after it the
         // new one (the build was killed while tidying up).
         let answered = count(store, CASES);
