@@ -285,10 +285,15 @@ pub fn build(
         store::replace_from(store_dir, stream, &options)
     });
     timings.store = started.elapsed();
-    let quads = loaded.map_err(|e| match e {
+    let (quads, version) = loaded.map_err(|e| match e {
         store::UpdateError::Store(e) => BuildError::Store(e),
         store::UpdateError::Apply(e) => e,
     })?;
+    if let Some(cache) = &cache {
+        let documents = std::mem::take(&mut state.recorded);
+        let record = BuildRecord::new(cache, documents, &state.places, &lexicon, quads);
+        cache.cache.write_record(version, &record.to_text());
+    }
     timings.corpus = stage_times.corpus.get();
     timings.extract = stage_times.extract.get();
     timings.graph = stage_times.graph.get();
@@ -526,6 +531,8 @@ struct BuildRecord {
     /// The places the documents refer to (IRIs): the ontology's triples
     /// about them are in the version.
     places: Vec<String>,
+    /// How many quads the version holds.
+    quads: usize,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -544,6 +551,7 @@ impl BuildRecord {
         documents: Vec<RecordedDocument>,
         places: &BTreeSet<PlaceId>,
         lexicon: &Lexicon,
+        quads: usize,
     ) -> Self {
         let gazetteer = lexicon.gazetteer();
         Self {
@@ -554,6 +562,7 @@ impl BuildRecord {
                 .iter()
                 .map(|p| gazetteer.place(*p).concept.iri.clone())
                 .collect(),
+            quads,
         }
     }
 
@@ -636,7 +645,7 @@ impl Increment<'_> {
         let Some(places) = self.places(&record, &inputs) else {
             return Ok(None);
         };
-        self.apply(live, inputs, places)
+        self.apply(live, record.quads, inputs, places)
     }
 
     /// The places of the recorded and the new documents together.
@@ -660,6 +669,7 @@ impl Increment<'_> {
     fn apply(
         &self,
         live: store::Version,
+        live_quads: usize,
         inputs: Vec<Input>,
         places: BTreeSet<PlaceId>,
     ) -> Result<Option<BuildReport>, BuildError> {
@@ -695,18 +705,21 @@ impl Increment<'_> {
             state.recorded.push(document);
         }
         let lexicon = self.reader.lexicon;
-        let record = BuildRecord::new(self.cache, state.recorded, &places, lexicon);
         let started = Instant::now();
-        let quads = added
-            .into_iter()
-            .chain(ontology_quads(self.ontology, lexicon, places));
+        let quads = added.into_iter().chain(ontology_quads(
+            self.ontology,
+            lexicon,
+            places.iter().copied(),
+        ));
         let applied = store::update(self.store_dir, Some(live), |store| {
             // Under the write lock, every document taken.
             self.cache.cache.remove_unused();
+            let new = quads_not_in(store, quads)?;
+            let count = live_quads + new.len();
             let mut loader = store.bulk_loader();
-            loader.load_quads(quads)?;
+            loader.load_quads(new)?;
             loader.commit()?;
-            store.len()
+            Ok(count)
         });
         let (count, version) = match applied {
             Ok(done) => done,
@@ -720,8 +733,8 @@ impl Increment<'_> {
                 }))
             }
         };
-        self.cache.cache.set_record(record.to_text());
-        self.cache.cache.write_record(version);
+        let record = BuildRecord::new(self.cache, state.recorded, &places, lexicon, count);
+        self.cache.cache.write_record(version, &record.to_text());
         let timings = Timings {
             store: started.elapsed(),
             ..Timings::default()
@@ -735,6 +748,24 @@ impl Increment<'_> {
             timings,
         }))
     }
+}
+
+/// The distinct quads of `quads` that `store` does not hold yet (so that
+/// the new version's size is the old one's plus their number, without
+/// counting the store).
+fn quads_not_in(
+    store: &oxigraph::store::Store,
+    quads: impl Iterator<Item = Quad>,
+) -> Result<Vec<Quad>, oxigraph::store::StorageError> {
+    let mut seen = HashSet::new();
+    let mut new = Vec::new();
+    for quad in quads {
+        if !seen.contains(&quad) && !store.contains(&quad)? {
+            seen.insert(quad.clone());
+            new.push(quad);
+        }
+    }
+    Ok(new)
 }
 
 /// What the stream has seen, for the report.
@@ -841,13 +872,7 @@ impl Iterator for QuadStream<'_> {
                 }
                 None => {
                     self.finished = true;
-                    if let Some(cache) = self.cache {
-                        let documents = std::mem::take(&mut self.state.recorded);
-                        let record =
-                            BuildRecord::new(cache, documents, &self.state.places, self.lexicon);
-                        cache.cache.set_record(record.to_text());
-                    }
-                    let places = std::mem::take(&mut self.state.places);
+                    let places: Vec<PlaceId> = self.state.places.iter().copied().collect();
                     self.current = ontology_quads(self.ontology, self.lexicon, places)
                         .collect::<Vec<_>>()
                         .into_iter();

@@ -44,6 +44,17 @@ fn from_cache(report: &str) -> usize {
         .map_or(0, |n| n.parse().expect("a count"))
 }
 
+/// How many triples the build report says the store holds.
+fn triples(report: &str) -> usize {
+    let line = report
+        .lines()
+        .find(|l| l.starts_with("Built "))
+        .expect("a report");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "triples").expect("triples");
+    words[at - 1].replace(',', "").parse().expect("a number")
+}
+
 /// The store's sorted N-Quads export.
 fn export(store: &Path) -> Vec<u8> {
     let output = run(store, &["export", "--format", "nquads"]);
@@ -136,6 +147,8 @@ fn a_document_from_another_city_adds_its_places_as_a_whole_build_would() {
     let after = export(&store);
     let fresh = fresh_export(dir.path(), "fresh", &[path(&inputs)]);
     assert_eq!(after, fresh, "an increment differs from a whole build");
+    let whole = build(&dir.path().join("whole"), &[path(&inputs), "--no-cache"]);
+    assert_eq!(triples(&report), triples(&whole), "{report}\n{whole}");
     // The ontology's triples about Beijing came in with the document.
     let beijing = |nquads: &[u8]| {
         String::from_utf8_lossy(nquads)
@@ -347,4 +360,40 @@ fn an_increment_killed_at_any_rename_leaves_the_store_answering() {
     assert!(killed >= 3, "only {killed} renames were interrupted");
     let report = build(&store, &[path(&inputs)]);
     assert!(report.contains("added to the previous version") || from_cache(&report) == 4);
+}
+
+#[test]
+fn loaded_graphs_stay_through_increments_and_a_load_makes_the_next_build_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = copies_of_the_seed(dir.path(), "inputs", 1);
+    let store = dir.path().join("store");
+    build(&store, &[path(&inputs)]);
+    let notes = dir.path().join("notes.ttl");
+    std::fs::write(
+        &notes,
+        "<https://example.org/a> <https://example.org/says> \"one\" , \"two\" .\n",
+    )
+    .expect("writes");
+    let loaded = run(&store, &["load", path(&notes)]);
+    assert!(loaded.status.success(), "{}", stderr(&loaded));
+    let graph_triples = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }";
+    assert_eq!(count(&store, graph_triples), 2);
+    let add = |i: usize| {
+        std::fs::copy(
+            inputs.join("copy-000.txt"),
+            inputs.join(format!("copy-{i:03}.txt")),
+        )
+        .expect("copies");
+        build(&store, &[path(&inputs)])
+    };
+    // The version `load` made has no record: a whole build (from the cache).
+    let first = add(1);
+    assert!(!first.contains("added to the previous"), "{first}");
+    assert_eq!(from_cache(&first), 1, "{first}");
+    let second = add(2);
+    assert!(second.contains("added to the previous"), "{second}");
+    assert_eq!(count(&store, graph_triples), 2);
+    assert_eq!(count(&store, CASES), 60);
+    let whole = build(&dir.path().join("whole"), &[path(&inputs), "--no-cache"]);
+    assert_eq!(triples(&second), triples(&whole) + 2, "{second}\n{whole}");
 }

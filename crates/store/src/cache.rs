@@ -61,8 +61,6 @@ pub struct CachedDocument {
 pub struct Cache {
     folder: PathBuf,
     used: Mutex<HashSet<String>>,
-    /// The record of the running build, written when it publishes.
-    record: Mutex<Option<String>>,
 }
 
 /// A key: the SHA-256 of `parts`, each prefixed with its length (so that
@@ -82,7 +80,6 @@ impl Cache {
         Self {
             folder: dir.join(CACHE_DIR),
             used: Mutex::new(HashSet::new()),
-            record: Mutex::new(None),
         }
     }
 
@@ -106,29 +103,18 @@ impl Cache {
         self.lock().insert(entry_name(key));
     }
 
-    /// What the running build read: written beside the version it
-    /// publishes ([`Cache::write_record`]).
-    pub fn set_record(&self, text: String) {
-        *self.record.lock().unwrap_or_else(PoisonError::into_inner) = Some(text);
-    }
-
     /// The record of `version`, if the build that made it left one.
     pub fn record(&self, version: Version) -> Option<String> {
         std::fs::read_to_string(self.record_path(version)).ok()
     }
 
-    /// Writes the record set with [`Cache::set_record`] for `version`
+    /// Writes the record of `version`, which the caller just published
     /// (best effort: without it the next build loads everything again).
-    pub fn write_record(&self, version: Version) {
-        let text = self
-            .record
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(text) = text {
-            let _ = std::fs::create_dir_all(&self.folder);
-            let _ = crate::atomic_file::write(&self.record_path(version), text.as_bytes());
-        }
+    /// Version numbers are never used twice, so a record always describes
+    /// its version, written under the write lock or not.
+    pub fn write_record(&self, version: Version, text: &str) {
+        let _ = std::fs::create_dir_all(&self.folder);
+        let _ = crate::atomic_file::write(&self.record_path(version), text.as_bytes());
         self.remove_gone_records();
     }
 

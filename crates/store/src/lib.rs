@@ -266,6 +266,7 @@ pub fn replace(dir: &Path, quads: &[Quad]) -> Result<usize, StoreError> {
         quads.iter().cloned().map(Ok::<_, std::convert::Infallible>),
         &LoadOptions::default(),
     )
+    .map(|(count, _)| count)
     .map_err(|e| match e {
         UpdateError::Store(e) => e,
         UpdateError::Apply(never) => match never {},
@@ -292,7 +293,7 @@ pub(crate) const BULK_LOAD_MEMORY_MB: usize = 512;
 
 /// Writes a new version of the store from a stream of quads and publishes
 /// it atomically; returns how many quads the new version holds (the stream
-/// may repeat a quad: it is stored once).
+/// may repeat a quad: it is stored once) and the version.
 ///
 /// The stream is consumed as it comes, through Oxigraph's bulk loader in
 /// bounded batches, so the caller can produce it while it is loaded and
@@ -303,7 +304,7 @@ pub fn replace_from<E: std::error::Error + 'static>(
     dir: &Path,
     quads: impl Iterator<Item = Result<Quad, E>>,
     options: &LoadOptions,
-) -> Result<usize, UpdateError<E>> {
+) -> Result<(usize, Version), UpdateError<E>> {
     claim(dir)?;
     let lock = WriteLock::acquire(dir, Duration::ZERO)?;
     // The graphs `reformkg load` added go into every build (read under the
@@ -320,10 +321,9 @@ pub fn replace_from<E: std::error::Error + 'static>(
     let version = lock.publish(scratch, &kept)?;
     if let Some(cache) = &options.cache {
         // Still under the write lock: no other build writes the cache.
-        cache.write_record(version);
         cache.remove_unused();
     }
-    Ok(count)
+    Ok((count, version))
 }
 
 /// A failure while loading: the source's, a loaded graph's or the storage's.
