@@ -613,7 +613,10 @@ impl Increment<'_> {
         let started = Instant::now();
         let mut sources = Vec::with_capacity(self.files.len());
         for file in self.files {
-            let (source_name, bytes) = corpus::read_source(file)?;
+            let Ok((source_name, bytes)) = corpus::read_source(file) else {
+                // A whole build reports it, in input order with the rest.
+                return Ok(None);
+            };
             let key = self.cache.key(&source_name, &bytes);
             sources.push((source_name, bytes, key));
         }
@@ -628,7 +631,10 @@ impl Increment<'_> {
         }
         self.reader.times.corpus.add(started);
         self.progress.start(self.files.len());
+        // In input order, as a whole build: the first bad document or
+        // repeated collection id is the one reported.
         let mut inputs = Vec::with_capacity(sources.len());
+        let mut slugs = HashSet::new();
         for (source_name, bytes, key) in sources {
             let input = match recorded.get(key.as_str()) {
                 Some(document) => Input::Recorded((*document).clone()),
@@ -640,6 +646,13 @@ impl Increment<'_> {
                     Input::New(Box::new(read?))
                 }
             };
+            let slug = match &input {
+                Input::Recorded(document) => &document.slug,
+                Input::New(document) => &document.slug,
+            };
+            if !slugs.insert(slug.clone()) {
+                return Err(BuildError::DuplicateSlug(slug.clone()));
+            }
             inputs.push(input);
         }
         let Some(places) = self.places(&record, &inputs) else {
@@ -664,8 +677,8 @@ impl Increment<'_> {
         Some(places)
     }
 
-    /// Checks the collection ids as a whole build would, then adds the new
-    /// documents' quads to a checkpoint of `live` and publishes it.
+    /// Adds the new documents' quads to a checkpoint of `live` and
+    /// publishes it.
     fn apply(
         &self,
         live: store::Version,
@@ -673,7 +686,6 @@ impl Increment<'_> {
         inputs: Vec<Input>,
         places: BTreeSet<PlaceId>,
     ) -> Result<Option<BuildReport>, BuildError> {
-        let mut slugs = HashSet::new();
         let mut state = StreamState::default();
         let mut added = Vec::new();
         for input in inputs {
@@ -693,9 +705,6 @@ impl Increment<'_> {
                     }
                 }
             };
-            if !slugs.insert(document.slug.clone()) {
-                return Err(BuildError::DuplicateSlug(document.slug));
-            }
             self.progress
                 .document(&document.source_name, document.cases);
             self.cache.cache.mark_used(&document.key);

@@ -397,3 +397,27 @@ fn loaded_graphs_stay_through_increments_and_a_load_makes_the_next_build_whole()
     let whole = build(&dir.path().join("whole"), &[path(&inputs), "--no-cache"]);
     assert_eq!(triples(&second), triples(&whole) + 2, "{second}\n{whole}");
 }
+
+#[test]
+fn a_bad_new_document_fails_the_build_and_leaves_the_store_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = copies_of_the_seed(dir.path(), "inputs", 2);
+    let store = dir.path().join("store");
+    build(&store, &[path(&inputs)]);
+    let before = export(&store);
+    let bad = inputs.join("copy-002.txt");
+    std::fs::write(&bad, b"title\n\0binary\n").expect("writes");
+    let failed = run(&store, &["build", path(&inputs)]);
+    assert!(!failed.status.success());
+    assert!(
+        stderr(&failed).contains("copy-002.txt"),
+        "{}",
+        stderr(&failed)
+    );
+    assert_eq!(export(&store), before);
+    // The same name again, now a copy: added to the unchanged version.
+    std::fs::copy(inputs.join("copy-000.txt"), &bad).expect("copies");
+    let report = build(&store, &[path(&inputs)]);
+    assert!(report.contains("added to the previous version"), "{report}");
+    assert_eq!(count(&store, CASES), 60);
+}
