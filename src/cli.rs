@@ -46,6 +46,10 @@ pub enum Command {
         /// REFORMKG_MAX_INPUT_BYTES).
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]
         max_input_bytes: Option<u64>,
+        /// Extract every document again: neither read nor update the store's cache of
+        /// documents an earlier build extracted (the result is the same).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Add RDF files beside the built graph, each in a named graph of its own, kept across
     /// builds; --list shows them, --drop IRI removes one.
@@ -396,9 +400,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             inputs,
             ontology,
             max_input_bytes,
+            no_cache,
         } => {
             reformkg::corpus::set_max_input_bytes(max_input_bytes);
-            let report = build(&cli.store, &inputs, ontology.as_deref())?;
+            let options = pipeline::BuildOptions { cache: !no_cache };
+            let report = build(&cli.store, &inputs, ontology.as_deref(), options)?;
             print_build_report(&report, &cli.store);
             print_kept_graphs(&cli.store);
             Ok(ExitCode::SUCCESS)
@@ -517,7 +523,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     "No store at {}: building it from seeds/ first…",
                     cli.store.display()
                 );
-                let report = build(&cli.store, &[], ontology.as_deref())?;
+                let report = build(
+                    &cli.store,
+                    &[],
+                    ontology.as_deref(),
+                    pipeline::BuildOptions::default(),
+                )?;
                 print_build_report(&report, &cli.store);
             }
             let config = reformkg::repl::ReplConfig {
@@ -650,7 +661,12 @@ fn doctor(store_dir: &Path, ontology: Option<&Path>, queries: Option<&Path>) -> 
         .collect()
 }
 
-fn build(store_dir: &Path, inputs: &[PathBuf], ontology: Option<&Path>) -> Result<BuildReport> {
+fn build(
+    store_dir: &Path,
+    inputs: &[PathBuf],
+    ontology: Option<&Path>,
+    options: pipeline::BuildOptions,
+) -> Result<BuildReport> {
     // A wrong --store fails before anything else is read.
     store::check_build_target(store_dir)?;
     let inputs = if inputs.is_empty() {
@@ -665,7 +681,7 @@ fn build(store_dir: &Path, inputs: &[PathBuf], ontology: Option<&Path>) -> Resul
     };
     let ontology = resources::locate(Kind::Ontology, ontology);
     let bar = reformkg::progress::BuildBar::new();
-    let report = pipeline::build(&inputs, &ontology, store_dir, &bar);
+    let report = pipeline::build(&inputs, &ontology, store_dir, options, &bar);
     bar.finish();
     Ok(report?)
 }
@@ -682,6 +698,18 @@ fn print_build_report(report: &BuildReport, store_dir: &Path) {
         if more > 0 {
             eprintln!("  … and {more} more collections");
         }
+    }
+    if report.cached > 0 {
+        eprintln!(
+            "  {} of {} documents unchanged since an earlier build, read from the cache",
+            report.cached,
+            report.collections.len()
+        );
+    }
+    if report.incremental {
+        eprintln!(
+            "  added to the previous version: the documents it was built from were not loaded again"
+        );
     }
     let t = &report.timings;
     eprintln!(

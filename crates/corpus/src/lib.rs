@@ -233,12 +233,19 @@ pub fn parse_byte_size(text: &str) -> Option<u64> {
 
 /// Reads and segments one document, under the input size limit in force.
 pub fn read_collection(path: &Path) -> Result<Collection, CorpusError> {
+    let (source_name, bytes) = read_source(path)?;
+    parse_collection(&source_name, &bytes)
+}
+
+/// What [`read_collection`] parses: the document's name (its file name)
+/// and its bytes, read within the input limit.
+pub fn read_source(path: &Path) -> Result<(String, Vec<u8>), CorpusError> {
     let bytes = read_document_bytes(path, max_input_bytes()?)?;
     let source_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    parse_collection(&source_name, &bytes)
+    Ok((source_name, bytes))
 }
 
 /// The bytes of a document that must be a regular file of at most `limit`

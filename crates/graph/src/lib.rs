@@ -59,18 +59,7 @@ impl Graph {
 
     /// The places of the gazetteer the graph's quads refer to.
     pub fn referred_places(&self, lexicon: &Lexicon) -> Vec<PlaceId> {
-        let gazetteer = lexicon.gazetteer();
-        let mut places: Vec<PlaceId> = self
-            .quads
-            .iter()
-            .filter_map(|q| match &q.object {
-                Term::NamedNode(n) => gazetteer.by_iri(n.as_str()),
-                _ => None,
-            })
-            .collect();
-        places.sort_unstable();
-        places.dedup();
-        places
+        referred_places(&self.quads, lexicon)
     }
 
     /// Adds quads read elsewhere.
@@ -124,6 +113,21 @@ impl Graph {
     pub fn into_quads(self) -> Vec<Quad> {
         self.quads
     }
+}
+
+/// The places of the gazetteer that `quads` refer to (as objects), sorted.
+pub fn referred_places(quads: &[Quad], lexicon: &Lexicon) -> Vec<PlaceId> {
+    let gazetteer = lexicon.gazetteer();
+    let mut places: Vec<PlaceId> = quads
+        .iter()
+        .filter_map(|q| match &q.object {
+            Term::NamedNode(n) => gazetteer.by_iri(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    places
 }
 
 /// The ontology's triples for a graph that refers to `referred` places. Of

@@ -14,6 +14,15 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.commit()
 }
 
+/// [`write`] without syncing the bytes to disk first: a crash of the
+/// machine (not of the process) may leave the file empty or short. Only
+/// for files whose reader detects that (the build cache checks a digest).
+pub fn write_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)?;
+    file.finish(false)
+}
+
 /// A file being written; [`AtomicFile::commit`] puts it in place.
 pub struct AtomicFile {
     target: PathBuf,
@@ -39,9 +48,15 @@ impl AtomicFile {
 
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> io::Result<()> {
+        self.finish(true)
+    }
+
+    fn finish(&mut self, sync: bool) -> io::Result<()> {
         if let Some(writer) = self.writer.take() {
             let file = writer.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
+            if sync {
+                file.sync_all()?;
+            }
         }
         std::fs::rename(&self.partial, &self.target)
     }

@@ -11,6 +11,7 @@
 //! DIR/write.lock            a build or an update holds it exclusively
 //! DIR/building-v8/          the scratch of a running (or killed) writer
 //! DIR/loaded/               graphs added by `reformkg load` (see [`loaded`])
+//! DIR/cache/                what builds computed per document (see [`cache`])
 //! ```
 //!
 //! Why this shape:
@@ -31,6 +32,7 @@
 //!   scratch. Locks die with their process, so kill -9 leaves none behind.
 
 pub mod atomic_file;
+pub mod cache;
 pub mod loaded;
 pub mod sparql;
 
@@ -264,6 +266,7 @@ pub fn replace(dir: &Path, quads: &[Quad]) -> Result<usize, StoreError> {
         quads.iter().cloned().map(Ok::<_, std::convert::Infallible>),
         &LoadOptions::default(),
     )
+    .map(|(count, _)| count)
     .map_err(|e| match e {
         UpdateError::Store(e) => e,
         UpdateError::Apply(never) => match never {},
@@ -275,6 +278,9 @@ pub fn replace(dir: &Path, quads: &[Quad]) -> Result<usize, StoreError> {
 pub struct LoadOptions {
     /// Called from time to time with the number of quads loaded so far.
     pub on_progress: Option<Arc<dyn Fn(u64) + Send + Sync>>,
+    /// The build's document cache: publishing keeps the entries it used
+    /// and removes the others (without one the cache is left alone).
+    pub cache: Option<Arc<cache::Cache>>,
 }
 
 /// The bulk loader's memory target (MB, all threads together): a batch is
@@ -287,7 +293,7 @@ pub(crate) const BULK_LOAD_MEMORY_MB: usize = 512;
 
 /// Writes a new version of the store from a stream of quads and publishes
 /// it atomically; returns how many quads the new version holds (the stream
-/// may repeat a quad: it is stored once).
+/// may repeat a quad: it is stored once) and the version.
 ///
 /// The stream is consumed as it comes, through Oxigraph's bulk loader in
 /// bounded batches, so the caller can produce it while it is loaded and
@@ -298,7 +304,7 @@ pub fn replace_from<E: std::error::Error + 'static>(
     dir: &Path,
     quads: impl Iterator<Item = Result<Quad, E>>,
     options: &LoadOptions,
-) -> Result<usize, UpdateError<E>> {
+) -> Result<(usize, Version), UpdateError<E>> {
     claim(dir)?;
     let lock = WriteLock::acquire(dir, Duration::ZERO)?;
     // The graphs `reformkg load` added go into every build (read under the
@@ -312,8 +318,12 @@ pub fn replace_from<E: std::error::Error + 'static>(
         .map(|q| q.map_err(LoadFailure::Source))
         .chain(loaded::quads(dir, kept.clone()).map(|q| q.map_err(LoadFailure::Kept)));
     let count = load(&scratch.path, quads, options)?;
-    lock.publish(scratch, &kept)?;
-    Ok(count)
+    let version = lock.publish(scratch, &kept)?;
+    if let Some(cache) = &options.cache {
+        // Still under the write lock: no other build writes the cache.
+        cache.remove_unused();
+    }
+    Ok((count, version))
 }
 
 /// A failure while loading: the source's, a loaded graph's or the storage's.
@@ -406,7 +416,7 @@ pub(crate) fn change<T, E: std::error::Error + 'static>(
 
 /// Makes sure `dir` may become (or already is) a store: absent, empty, or
 /// marked. Creates it with its marker when absent.
-fn claim(dir: &Path) -> Result<(), StoreError> {
+pub fn claim(dir: &Path) -> Result<(), StoreError> {
     match check_target(dir)? {
         Target::Absent => create_marked(dir),
         Target::Empty => write_marker(dir),
@@ -614,7 +624,7 @@ impl WriteLock {
     /// Makes `scratch` the live version, carrying the loaded graphs `kept`,
     /// then removes old unused versions and loaded data.
     fn publish(
-        self,
+        &self,
         scratch: Scratch,
         kept: &[loaded::LoadedGraph],
     ) -> Result<Version, StoreError> {
