@@ -138,6 +138,7 @@ class OxigraphServer:
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.query = f"http://127.0.0.1:{port}/query"
         self.graph_store = f"http://127.0.0.1:{port}/store"
+        self.update = f"http://127.0.0.1:{port}/update"
         wait_up(self.query + "?query=ASK%7B%7D", "oxigraph serve")
 
     def stop(self):
@@ -177,6 +178,10 @@ def bench_push(store, skip_update):
                     "--graph-per-collection"])
         push_row("Virtuoso: the same push again (replaces)", s, triples,
                  remote_count(virtuoso.sparql, OURS))
+        s, _ = run([BIN, "--store", store, "push", "--endpoint", virtuoso.graph_store,
+                    "--update", virtuoso.sparql, "--graph-per-collection"])
+        push_row("Virtuoso: the same with `--update …/sparql` (staged, one MOVE a graph)",
+                 s, triples, remote_count(virtuoso.sparql, OURS))
         g = "https://example.org/bench-upload"
         s = upload(virtuoso.graph_store, g, nt)
         push_row("Virtuoso: export + one `curl -X PUT` of the N-Triples file",
@@ -184,7 +189,7 @@ def bench_push(store, skip_update):
         if not skip_update:
             g = "https://example.org/bench-update"
             s, _ = run([BIN, "--store", store, "push", "--update", virtuoso.sparql, "--graph", g])
-            push_row("Virtuoso: `push --update …/sparql` (INSERT DATA, 1,000 a request)", s,
+            push_row("Virtuoso: `push --update …/sparql` (INSERT DATA, 1,000 a request, staged)", s,
                      triples, remote_count(virtuoso.sparql, f"?g = <{g}>"))
     finally:
         virtuoso.stop()
@@ -193,6 +198,10 @@ def bench_push(store, skip_update):
         s, _ = run([BIN, "--store", store, "push", "--endpoint", server.graph_store,
                     "--graph-per-collection"])
         push_row("Oxigraph server: `push --endpoint …/store --graph-per-collection`", s,
+                 triples, remote_count(server.query, OURS))
+        s, _ = run([BIN, "--store", store, "push", "--endpoint", server.graph_store,
+                    "--update", server.update, "--graph-per-collection"])
+        push_row("Oxigraph server: the same with `--update …/update` (staged)", s,
                  triples, remote_count(server.query, OURS))
         g = "https://example.org/bench-upload"
         s = upload(server.graph_store, g, nt)
