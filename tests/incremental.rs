@@ -7,7 +7,6 @@ mod common;
 
 use common::{count, run, stderr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const CASES: &str = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rk:Case }";
 
@@ -261,27 +260,6 @@ fn a_damaged_cache_entry_is_extracted_again_and_foreign_files_are_kept() {
     assert_eq!(std::fs::read_to_string(&foreign).expect("kept"), "mine");
 }
 
-/// Starts `strace` so that the `when`-th rename of a build gets SIGKILL.
-fn build_killed_at_rename(store: &Path, inputs: &Path, when: usize) -> Output {
-    Command::new("strace")
-        .args([
-            "-f",
-            "-o",
-            "/dev/null",
-            "-e",
-            &format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={when}"),
-        ])
-        .arg(common::BIN)
-        .arg("--store")
-        .arg(store)
-        .arg("build")
-        .arg(inputs)
-        .current_dir(common::repo())
-        .env_remove("REFORMKG_STORE")
-        .output()
-        .expect("strace runs (CI installs it: apt-get install strace)")
-}
-
 /// Kills a build of `inputs` at each of its renames in turn; after each
 /// kill the store answers as before (`cases_before`), and the next build is
 /// right and leaves no partial file. `reset` puts the store back before the
@@ -295,7 +273,7 @@ fn kill_at_every_rename(
     reset: &dyn Fn(),
 ) -> usize {
     for when in 1..=10 {
-        let output = build_killed_at_rename(store, inputs, when);
+        let output = common::killed_at_rename(store, &["build".as_ref(), inputs.as_os_str()], when);
         if output.status.success() {
             assert_eq!(count(store, CASES), cases_after, "{}", stderr(&output));
             return when - 1;

@@ -497,28 +497,6 @@ fn a_quads_file_loads_whole_into_the_graph_given() {
     assert_eq!(graph_count(&store, &format!("{LOADED_NS}plain.txt")), 1);
 }
 
-/// Runs `reformkg load ARGS` under `strace` so that its `when`-th rename
-/// gets SIGKILL.
-fn load_killed_at_rename(store: &Path, args: &[&str], when: usize) -> Output {
-    std::process::Command::new("strace")
-        .args([
-            "-f",
-            "-o",
-            "/dev/null",
-            "-e",
-            &format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={when}"),
-        ])
-        .arg(common::BIN)
-        .arg("--store")
-        .arg(store)
-        .arg("load")
-        .args(args)
-        .current_dir(common::repo())
-        .env_remove("REFORMKG_STORE")
-        .output()
-        .expect("strace runs (CI installs it: apt-get install strace)")
-}
-
 #[test]
 fn a_load_killed_at_any_rename_leaves_the_store_and_its_list_in_step() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -536,7 +514,14 @@ fn a_load_killed_at_any_rename_leaves_the_store_and_its_list_in_step() {
     let mut killed = 0;
     for when in 1..=12 {
         let before = version(&store);
-        let output = load_killed_at_rename(&store, &args, when);
+        let output = common::killed_at_rename(
+            &store,
+            &std::iter::once("load")
+                .chain(args.iter().copied())
+                .map(std::ffi::OsStr::new)
+                .collect::<Vec<_>>(),
+            when,
+        );
         // Whatever the moment, the graphs the store answers with are the
         // ones `load --list` names, with the same counts.
         let graphs = named_graphs(&store);

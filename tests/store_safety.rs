@@ -224,27 +224,6 @@ fn an_empty_folder_becomes_a_store_and_the_store_carries_its_marker() {
     );
 }
 
-/// Starts `strace` so that the `when`-th rename of a build gets SIGKILL.
-fn build_killed_at_rename(store: &Path, inputs: &Path, when: usize) -> Output {
-    Command::new("strace")
-        .args([
-            "-f",
-            "-o",
-            "/dev/null",
-            "-e",
-            &format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={when}"),
-        ])
-        .arg(BIN)
-        .arg("--store")
-        .arg(store)
-        .arg("build")
-        .arg(inputs)
-        .current_dir(common::repo())
-        .env_remove("REFORMKG_STORE")
-        .output()
-        .expect("strace runs (CI installs it: apt-get install strace)")
-}
-
 #[test]
 fn a_build_killed_at_any_rename_leaves_the_old_store_answering() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -252,7 +231,8 @@ fn a_build_killed_at_any_rename_leaves_the_old_store_answering() {
     let inputs = copies_of_the_seed(dir.path(), 2);
     let mut killed = 0;
     for when in 1..=6 {
-        let output = build_killed_at_rename(&store, &inputs, when);
+        let output =
+            common::killed_at_rename(&store, &["build".as_ref(), inputs.as_os_str()], when);
         let answered = count(&store, CASES);
         if output.status.success() {
             // Fewer renames than `when`: the build finished unharmed.

@@ -98,6 +98,28 @@ pub fn reformkg_at(store: &Path) -> Command {
     command
 }
 
+/// Runs `reformkg --store STORE ARGS` under `strace` so that its `when`-th
+/// rename gets SIGKILL (the one way to kill a writer at each step of its
+/// publishing; `.ci/run` installs strace).
+pub fn killed_at_rename(store: &Path, args: &[&std::ffi::OsStr], when: usize) -> Output {
+    Command::new("strace")
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            &format!("inject=rename,renameat,renameat2:signal=SIGKILL:when={when}"),
+        ])
+        .arg(BIN)
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .current_dir(repo())
+        .env_remove("REFORMKG_STORE")
+        .output()
+        .expect("strace runs (CI installs it: apt-get install strace)")
+}
+
 /// Runs `command` with `input` on its stdin and collects its output.
 pub fn feed(mut command: Command, input: &[u8]) -> Output {
     use std::io::Write;
