@@ -3,10 +3,9 @@
 //! (the diagram reads them from a store, as it does locally).
 
 use super::error::ReplError;
-use crate::remote::{Endpoint, RemoteAnswer};
-use crate::store::sparql::{Answer, Prefixes};
+use crate::remote::Endpoint;
+use crate::store::sparql::Answer;
 use oxigraph::model::{NamedNode, Term};
-use oxigraph::sparql::QueryResults;
 use oxigraph::store::Store;
 use std::collections::BTreeSet;
 
@@ -40,21 +39,7 @@ fn fetch(endpoint: &Endpoint, store: &Store, iris: &[NamedNode]) -> Result<(), R
              VALUES ?p {{ rdf:type skos:prefLabel rdfs:label dct:title }} ?s ?p ?o }}",
             values.join(" ")
         );
-        let RemoteAnswer::Results(QueryResults::Graph(triples)) =
-            endpoint.run(&sparql, &Prefixes::default())?
-        else {
-            continue;
-        };
-        for triple in triples {
-            let triple = triple.map_err(|e| ReplError::Remote(scratch_error(endpoint, e)))?;
-            store
-                .insert(
-                    triple
-                        .as_ref()
-                        .in_graph(oxigraph::model::GraphNameRef::DefaultGraph),
-                )
-                .map_err(|e| ReplError::Remote(scratch_error(endpoint, e)))?;
-        }
+        endpoint.construct_into(&sparql, store)?;
     }
     Ok(())
 }

@@ -356,7 +356,7 @@ fn answer(response: ureq::Response) -> Answer {
     }
 }
 
-fn check_url(url: &str) -> Result<(), RemoteError> {
+pub(crate) fn check_url(url: &str) -> Result<(), RemoteError> {
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         Ok(())

@@ -58,10 +58,7 @@ impl Endpoint {
         timeout: Option<Duration>,
     ) -> Result<Self, RemoteError> {
         let url = url.trim().to_owned();
-        let lower = url.to_ascii_lowercase();
-        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-            return Err(RemoteError::BadUrl(url));
-        }
+        crate::client::check_url(&url)?;
         Ok(Self {
             url,
             client: Client::new(credentials, timeout),
@@ -136,6 +133,35 @@ impl Endpoint {
 }
 
 impl Endpoint {
+    /// Runs a CONSTRUCT (with the default prefixes) and adds its triples
+    /// to the default graph of `store`.
+    pub fn construct_into(
+        &self,
+        sparql: &str,
+        store: &oxigraph::store::Store,
+    ) -> Result<(), RemoteError> {
+        let bad = |reason: String| RemoteError::Answer {
+            url: self.url.clone(),
+            reason,
+        };
+        let RemoteAnswer::Results(QueryResults::Graph(triples)) =
+            self.run(sparql, &Prefixes::default())?
+        else {
+            return Err(bad("a CONSTRUCT did not answer a graph".to_owned()));
+        };
+        for triple in triples {
+            let triple = triple.map_err(|e| bad(e.to_string()))?;
+            store
+                .insert(
+                    triple
+                        .as_ref()
+                        .in_graph(oxigraph::model::GraphNameRef::DefaultGraph),
+                )
+                .map_err(|e| bad(e.to_string()))?;
+        }
+        Ok(())
+    }
+
     /// Every triple the endpoint's default graph holds, in a new in-memory
     /// store (for `validate --endpoint`). A server that caps result sizes
     /// (Virtuoso's `ResultSetMaxRows`) would cut the answer short without
@@ -158,23 +184,7 @@ impl Endpoint {
             })
             .ok_or_else(|| bad("no triple count in the answer".to_owned()))?;
         let store = oxigraph::store::Store::new().map_err(|e| bad(e.to_string()))?;
-        let RemoteAnswer::Results(QueryResults::Graph(triples)) = self.run(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-            &Prefixes::default(),
-        )?
-        else {
-            return Err(bad("a CONSTRUCT did not answer a graph".to_owned()));
-        };
-        for triple in triples {
-            let triple = triple.map_err(|e| bad(e.to_string()))?;
-            store
-                .insert(
-                    triple
-                        .as_ref()
-                        .in_graph(oxigraph::model::GraphNameRef::DefaultGraph),
-                )
-                .map_err(|e| bad(e.to_string()))?;
-        }
+        self.construct_into("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", &store)?;
         let received = store.len().map_err(|e| bad(e.to_string()))?;
         if received < counted {
             return Err(bad(format!(
