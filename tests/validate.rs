@@ -63,6 +63,14 @@ const BREAKAGE: &str = r#"INSERT DATA {
       rk:quantityText "3.5件" .
   agency:test-nameless a rk:Agency ;
       rk:level <https://example.org/no-such-level> .
+  pair:test-broken-1 a rk:CasePair ;
+      rk:firstCase case:test-broken-4 ;
+      rk:secondCase case:test-broken-2 ;
+      rk:sharedMechanismCount 7 .
+  pair:test-broken-2 a rk:CasePair ;
+      rk:firstCase case:test-broken-4 ;
+      rk:secondCase case:shanghai-2023-district-cases-1 ;
+      rk:sharedMechanismCount 0 .
 }"#;
 
 /// What the breakage must produce, written from the shapes (not from any
@@ -109,6 +117,15 @@ fn expected() -> BTreeSet<String> {
             id("outcome", "test-orphan"),
             &format!("^{}", rk("hasOutcome")),
             "MinCount",
+        ),
+        // The two cases share no mechanism, not 7.
+        line(id("pair", "test-broken-1"), "-", "SPARQL"),
+        // Of two collections, and the first has the higher rank.
+        line(id("pair", "test-broken-2"), "-", "SPARQL"),
+        line(
+            id("pair", "test-broken-2"),
+            &rk("sharedMechanismCount"),
+            "MinInclusive",
         ),
         line(id("agency", "test-nameless"), "-", "Or"),
         line(id("agency", "test-nameless"), &rk("level"), "Class"),

@@ -187,6 +187,9 @@ impl Minter<'_> {
     fn mention(&self, rank: u32, n: usize) -> NamedNode {
         node(&id_ns("mention"), &format!("{}-{rank}-{n}", self.slug))
     }
+    fn pair(&self, first: u32, second: u32) -> NamedNode {
+        node(&id_ns("pair"), &format!("{}-{first}-{second}", self.slug))
+    }
 }
 
 /// An IRI from a namespace and a local part; the local part is
@@ -260,6 +263,70 @@ pub fn add_collection(
         }
         .write(&c, facts);
     }
+    add_case_pairs(graph, lexicon, &mint, collection, facts);
+}
+
+/// How many pairs of one collection's cases [`add_case_pairs`] keeps: the
+/// `LIMIT` of `queries/shared-mechanisms.rq`, so that its answer over any
+/// number of collections is the one it would give joining every link (the
+/// top 200 of a store are among the top 200 of their own collections).
+pub const PAIRS_PER_COLLECTION: usize = 200;
+
+/// Derives the `rk:CasePair`s of a collection: two of its cases and how
+/// many mechanisms both use, for the [`PAIRS_PER_COLLECTION`] pairs that
+/// share the most (ties: lower ranks first). A question about the most
+/// alike cases then reads these few stored pairs; counting them at query
+/// time joins every mechanism link of a collection with every other, which
+/// at 10,000 cases takes seconds.
+fn add_case_pairs(
+    graph: &mut Graph,
+    lexicon: &Lexicon,
+    mint: &Minter,
+    collection: &Collection,
+    facts: &[CaseFacts],
+) {
+    let mechanisms: Vec<(u32, HashSet<NamedNode>)> = collection
+        .cases
+        .iter()
+        .zip(facts)
+        .map(|(case, facts)| {
+            let curated = facts
+                .mechanisms
+                .iter()
+                .map(|m| iri(&lexicon.mechanism(m.mechanism).iri));
+            let candidates = facts.candidates.iter().map(|c| candidate_iri(&c.name));
+            (case.rank, curated.chain(candidates).collect())
+        })
+        .collect();
+    for (first, second, shared) in most_shared(&mechanisms, PAIRS_PER_COLLECTION) {
+        let pair = mint.pair(first, second);
+        graph.add(&pair, term(RDF, "type"), rk("CasePair"));
+        graph.add(&pair, rk("firstCase"), mint.case(first));
+        graph.add(&pair, rk("secondCase"), mint.case(second));
+        graph.add(&pair, rk("sharedMechanismCount"), integer(shared));
+    }
+}
+
+/// The `limit` pairs of `(rank, mechanisms)` sharing the most mechanisms
+/// (at least one), as (lower rank, higher rank, how many), most first and
+/// then by rank.
+fn most_shared<T: Eq + std::hash::Hash>(
+    cases: &[(u32, HashSet<T>)],
+    limit: usize,
+) -> Vec<(u32, u32, usize)> {
+    let mut pairs = Vec::new();
+    for (i, (rank_a, a)) in cases.iter().enumerate() {
+        for (rank_b, b) in &cases[i + 1..] {
+            let shared = a.intersection(b).count();
+            if shared > 0 && rank_a != rank_b {
+                let (first, second) = (*rank_a.min(rank_b), *rank_a.max(rank_b));
+                pairs.push((first, second, shared));
+            }
+        }
+    }
+    pairs.sort_unstable_by(|x, y| y.2.cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+    pairs.truncate(limit);
+    pairs
 }
 
 struct CaseWriter<'a> {
@@ -551,6 +618,23 @@ mod tests {
         g.add(&s, rk("p"), zh("一"));
         g.add(&s, rk("p"), zh("一"));
         assert_eq!(g.len(), 1);
+    }
+
+    #[test]
+    fn the_pairs_sharing_most_come_first_and_are_capped() {
+        let set = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<HashSet<_>>();
+        let cases = vec![
+            (3, set(&["a", "b", "c"])),
+            (1, set(&["a", "b"])),
+            (2, set(&["c"])),
+            (4, set(&["d"])),
+        ];
+        assert_eq!(
+            most_shared(&cases, 10),
+            vec![(1, 3, 2), (2, 3, 1)],
+            "case 4 shares nothing; pairs are ordered by count, then rank"
+        );
+        assert_eq!(most_shared(&cases, 1), vec![(1, 3, 2)]);
     }
 
     #[test]

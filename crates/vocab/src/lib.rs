@@ -57,6 +57,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("doc", "https://w3id.org/reformkg/id/document/"),
     ("outcome", "https://w3id.org/reformkg/id/outcome/"),
     ("mention", "https://w3id.org/reformkg/id/mention/"),
+    ("pair", "https://w3id.org/reformkg/id/pair/"),
 ];
 
 /// The namespace of one kind of minted resource, e.g. `id_ns("case")`.

@@ -80,7 +80,7 @@ pub(super) fn plan(store: &Store, target: &Target) -> Result<Vec<Job>, PushError
 }
 
 /// One job per collection (its own resources: the collection, its cases,
-/// their outcomes and mentions), then one for everything else.
+/// their outcomes, mentions and pairs), then one for everything else.
 fn per_collection(store: &Store, only: &[String]) -> Result<Vec<Job>, PushError> {
     let collections = sparql::select_rows(
         store,
@@ -101,6 +101,7 @@ fn per_collection(store: &Store, only: &[String]) -> Result<Vec<Job>, PushError>
                UNION {{ ?s rk:inCollection <{c}> }} \
                UNION {{ ?case rk:inCollection <{c}> LATERAL {{ ?case rk:hasOutcome ?s }} }} \
                UNION {{ ?case rk:inCollection <{c}> LATERAL {{ ?s rk:case ?case }} }} \
+               UNION {{ ?case rk:inCollection <{c}> LATERAL {{ ?s rk:firstCase ?case }} }} \
              }}",
             c = collection.as_str()
         );
