@@ -178,11 +178,16 @@ fn outcomes_of_cases_using_the_penalty_exemption_list() {
 
 /// The seed built twice, as two collections (two copies under other names).
 fn build_two_collections(dir: &Path) -> std::path::PathBuf {
+    build_copies(dir, &["first-copy", "second-copy"])
+}
+
+/// The seed built once per name, each copy a collection of its own.
+fn build_copies(dir: &Path, names: &[&str]) -> std::path::PathBuf {
     let inputs = dir.join("inputs");
     std::fs::create_dir_all(&inputs).expect("inputs folder");
     let seed = common::repo().join("seeds/shanghai-2023-district-cases.txt");
-    for name in ["first-copy.txt", "second-copy.txt"] {
-        std::fs::copy(&seed, inputs.join(name)).expect("copy of the seed");
+    for name in names {
+        std::fs::copy(&seed, inputs.join(format!("{name}.txt"))).expect("copy of the seed");
     }
     let store = dir.join("store");
     let output = run(&store, &["build", inputs.to_str().expect("utf-8")]);
@@ -245,4 +250,48 @@ fn saved_questions_keep_the_cases_of_two_collections_apart() {
         expected.sort();
         assert_eq!(pairs, expected, "{copy} pairs as the seed alone");
     }
+}
+
+/// `shared-mechanisms` by its definition: every pair of cases of a
+/// collection counted from the mechanism links, at question time.
+const SHARED_MECHANISMS_BY_COUNTING: &str = r#"
+SELECT ?collection ?caseA ?caseB ?shared
+       (GROUP_CONCAT(DISTINCT ?label; separator="、") AS ?mechanisms) WHERE {
+  {
+    SELECT ?collection ?caseA ?caseB ?rankA ?rankB (COUNT(DISTINCT ?m) AS ?shared) WHERE {
+      { SELECT ?collection ?caseA ?rankA ?m WHERE {
+          ?caseA rk:inCollection ?collection ; rk:rank ?rankA ; rk:usesMechanism ?m } }
+      { SELECT ?collection ?caseB ?rankB ?m WHERE {
+          ?caseB rk:inCollection ?collection ; rk:rank ?rankB ; rk:usesMechanism ?m } }
+      FILTER(?rankA < ?rankB)
+    }
+    GROUP BY ?collection ?caseA ?caseB ?rankA ?rankB
+    ORDER BY DESC(?shared) ?collection ?rankA ?rankB
+    LIMIT 200
+  }
+  ?caseA rk:usesMechanism ?m .
+  ?caseB rk:usesMechanism ?m .
+  ?m skos:prefLabel ?label FILTER(lang(?label) = "zh")
+}
+GROUP BY ?collection ?caseA ?caseB ?rankA ?rankB ?shared
+ORDER BY DESC(?shared) ?collection ?rankA ?rankB
+"#;
+
+/// The saved question reads the pairs a build keeps (200 per collection)
+/// and gives what counting every pair gives, row for row, also where the
+/// 200th place falls among ties: three identical copies of the seed tie on
+/// every pair, so the collections decide which are kept.
+#[test]
+fn shared_mechanisms_from_stored_pairs_is_the_answer_of_counting_every_pair() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = build_copies(dir.path(), &["copy-a", "copy-b", "copy-c"]);
+    let stored = json_rows(&store, &["shared-mechanisms"]);
+    let counted = json_rows(&store, &[SHARED_MECHANISMS_BY_COUNTING]);
+    assert_eq!(stored.len(), 200, "three seeds have more than 200 pairs");
+    let collections: BTreeSet<&str> = stored.iter().map(|r| r["collection"].as_str()).collect();
+    assert!(
+        collections.len() > 1,
+        "the top 200 span collections: {collections:?}"
+    );
+    assert_eq!(stored, counted);
 }
