@@ -54,8 +54,10 @@ def venv_python():
 def timed(command, stdout=subprocess.DEVNULL):
     """Runs `command` under GNU time: (wall seconds, peak RSS in MiB)."""
     with tempfile.NamedTemporaryFile("r") as report:
-        subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", report.name, *command],
-                       check=True, stdout=stdout, stderr=subprocess.DEVNULL)
+        done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", report.name, *command],
+                              stdout=stdout, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
         seconds, kib = report.read().split()[-2:]
     return float(seconds), int(kib) / 1024
 

@@ -9,7 +9,7 @@ use crate::graph::{add_collection, ontology_quads, referred_places, Graph};
 use crate::lexicon::PlaceId;
 use crate::lexicon::{Lexicon, LexiconError, Ontology};
 use crate::resources::{self, Source};
-use crate::store::cache::{self, Cache, CachedDocument};
+use crate::store::cache::{self, Cache, CachedDocument, Entry};
 use crate::store::{self, StoreError};
 use oxigraph::model::Quad;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -467,13 +467,15 @@ impl Reader<'_> {
         let collection = corpus::parse_collection(source_name, bytes)?;
         self.times.corpus.add(started);
         let document = self.extract(collection, Some(key.clone()));
-        let entry = CachedDocument {
-            source_name: document.source_name.clone(),
-            slug: document.slug.clone(),
-            cases: document.cases,
-            quads: document.quads.clone(),
-        };
-        cache.cache.put(&key, &entry);
+        cache.cache.put(
+            &key,
+            Entry {
+                source_name: &document.source_name,
+                slug: &document.slug,
+                cases: document.cases,
+                quads: &document.quads,
+            },
+        );
         Ok(document)
     }
 

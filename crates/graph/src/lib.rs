@@ -17,9 +17,10 @@ use reformkg_lexicon::{AdministrativeLevel, AgencyTypeId, Lexicon, Ontology, Pla
 use reformkg_vocab::{
     encode_local, id_ns, rk, term, DCT, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
 };
+use rustc_hash::FxHasher;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault};
 
 /// A set of quads in the default graph, kept in insertion order without
 /// duplicates.
@@ -35,7 +36,7 @@ pub struct Graph {
     first: HashMap<u64, usize>,
     /// For each quad, the next one with the same hash ([`NO_NEXT`]: none).
     next: Vec<usize>,
-    hasher: RandomState,
+    hasher: BuildHasherDefault<FxHasher>,
 }
 
 const NO_NEXT: usize = usize::MAX;

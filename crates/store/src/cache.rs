@@ -31,8 +31,9 @@ use crate::Version;
 use oxigraph::model::{
     BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, TermRef,
 };
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -54,6 +55,27 @@ pub struct CachedDocument {
     pub slug: String,
     pub cases: usize,
     pub quads: Vec<Quad>,
+}
+
+/// What an entry holds, borrowed from the document being built: writing an
+/// entry never copies the document's quads.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub source_name: &'a str,
+    pub slug: &'a str,
+    pub cases: usize,
+    pub quads: &'a [Quad],
+}
+
+impl CachedDocument {
+    pub fn as_entry(&self) -> Entry<'_> {
+        Entry {
+            source_name: &self.source_name,
+            slug: &self.slug,
+            cases: self.cases,
+            quads: &self.quads,
+        }
+    }
 }
 
 /// The cache of one store directory, and the entries the running build
@@ -91,7 +113,7 @@ impl Cache {
     }
 
     /// Writes the entry of `key`; false if it could not (the build goes on).
-    pub fn put(&self, key: &str, document: &CachedDocument) -> bool {
+    pub fn put(&self, key: &str, document: Entry<'_>) -> bool {
         let (Some(path), Some(bytes)) = (self.path(key), encode(document)) else {
             return false;
         };
@@ -206,11 +228,11 @@ fn hex(bytes: &[u8]) -> String {
 /// The bytes of an entry: the magic, the document, a table of the distinct
 /// terms, each quad as four indices into it, and the digest of all that.
 /// `None` for quads this format does not hold (RDF 1.2 triple terms).
-fn encode(document: &CachedDocument) -> Option<Vec<u8>> {
-    let mut terms: HashMap<TermRef<'_>, u32> = HashMap::new();
+fn encode(document: Entry<'_>) -> Option<Vec<u8>> {
+    let mut terms: FxHashMap<TermRef<'_>, u32> = FxHashMap::default();
     let mut table = Vec::new();
     let mut indices = Vec::with_capacity(document.quads.len() * 16);
-    for quad in &document.quads {
+    for quad in document.quads {
         let graph = match &quad.graph_name {
             GraphName::DefaultGraph => None,
             GraphName::NamedNode(n) => Some(TermRef::from(n.as_ref())),
@@ -240,8 +262,8 @@ fn encode(document: &CachedDocument) -> Option<Vec<u8>> {
     }
     let mut bytes = Vec::with_capacity(table.len() + indices.len() + 256);
     bytes.extend_from_slice(MAGIC);
-    write_str(&mut bytes, &document.source_name);
-    write_str(&mut bytes, &document.slug);
+    write_str(&mut bytes, document.source_name);
+    write_str(&mut bytes, document.slug);
     bytes.extend_from_slice(&(document.cases as u64).to_le_bytes());
     bytes.extend_from_slice(&(terms.len() as u64).to_le_bytes());
     bytes.extend_from_slice(&table);
@@ -427,7 +449,7 @@ mod tests {
     #[test]
     fn an_entry_reads_back_as_written_and_any_damage_is_a_miss() {
         let document = document();
-        let bytes = encode(&document).expect("encodes");
+        let bytes = encode(document.as_entry()).expect("encodes");
         assert_eq!(decode(&bytes), Some(document));
         assert_eq!(decode(&bytes[..bytes.len() - 1]), None);
         assert_eq!(decode(&[]), None);
