@@ -23,7 +23,7 @@ pub struct Stats {
 
 const CLASS_COUNTS: &str = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   VALUES ?class { rk:CaseCollection rk:Case rk:District rk:Agency rk:AgencyType rk:Mechanism
-                  rk:PolicyDocument rk:Outcome rk:Mention }
+                  rk:PolicyDocument rk:Outcome rk:Mention rk:CasePair }
   OPTIONAL { ?s a ?class }
 } GROUP BY ?class";
 
