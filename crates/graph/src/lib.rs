@@ -310,11 +310,23 @@ fn add_case_pairs(
 
 /// The `limit` pairs of `(rank, mechanisms)` sharing the most mechanisms
 /// (at least one), as (lower rank, higher rank, how many), most first and
-/// then by rank.
+/// then by rank. Holds at most twice `limit` pairs at a time, however many
+/// cases a collection has.
 fn most_shared<T: Eq + std::hash::Hash>(
     cases: &[(u32, HashSet<T>)],
     limit: usize,
 ) -> Vec<(u32, u32, usize)> {
+    let order = |x: &(u32, u32, usize), y: &(u32, u32, usize)| {
+        y.2.cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1)))
+    };
+    let keep_best = |pairs: &mut Vec<(u32, u32, usize)>| {
+        if pairs.len() > limit {
+            if limit > 0 {
+                pairs.select_nth_unstable_by(limit - 1, order);
+            }
+            pairs.truncate(limit);
+        }
+    };
     let mut pairs = Vec::new();
     for (i, (rank_a, a)) in cases.iter().enumerate() {
         for (rank_b, b) in &cases[i + 1..] {
@@ -322,11 +334,14 @@ fn most_shared<T: Eq + std::hash::Hash>(
             if shared > 0 && rank_a != rank_b {
                 let (first, second) = (*rank_a.min(rank_b), *rank_a.max(rank_b));
                 pairs.push((first, second, shared));
+                if pairs.len() >= 2 * limit.max(1) {
+                    keep_best(&mut pairs);
+                }
             }
         }
     }
-    pairs.sort_unstable_by(|x, y| y.2.cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
-    pairs.truncate(limit);
+    keep_best(&mut pairs);
+    pairs.sort_unstable_by(order);
     pairs
 }
 
@@ -636,6 +651,20 @@ mod tests {
             "case 4 shares nothing; pairs are ordered by count, then rank"
         );
         assert_eq!(most_shared(&cases, 1), vec![(1, 3, 2)]);
+        assert_eq!(most_shared(&cases, 0), vec![]);
+    }
+
+    #[test]
+    fn pruning_while_counting_keeps_the_same_pairs_as_sorting_them_all() {
+        // Case r uses mechanisms r % 2, r % 3, r % 5 and r % 7 of four
+        // families: counts from 0 to 4 with many ties.
+        let cases: Vec<(u32, HashSet<(u32, u32)>)> = (1..=40)
+            .map(|r| (r, [2, 3, 5, 7].iter().map(|m| (*m, r % m)).collect()))
+            .collect();
+        let mut everything = most_shared(&cases, usize::MAX / 2);
+        assert!(everything.len() > 100, "{} pairs", everything.len());
+        everything.truncate(7);
+        assert_eq!(most_shared(&cases, 7), everything);
     }
 
     #[test]
