@@ -8,6 +8,12 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
+/// mimalloc for every allocation of the process (Cargo.toml enables its
+/// malloc override, so RocksDB's too): 10,000 cases build in 12–13 s
+/// instead of 15–16 s with glibc's allocator (README, "Speed").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let matches = cli::Cli::command().get_matches();
     let mut args = cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
