@@ -252,6 +252,53 @@ fn saved_questions_keep_the_cases_of_two_collections_apart() {
     }
 }
 
+/// The counting questions read whole properties in sub-selects and join
+/// them by hashing: with the seed twice, every district has twice the
+/// cases and every agency count doubles in total, none lost or counted
+/// twice by the joins.
+#[test]
+fn counting_questions_count_each_case_of_two_collections_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let one = build_seed(&dir.path().join("one"));
+    let two = build_two_collections(&dir.path().join("two"));
+    let counts = |store: &Path| -> BTreeMap<String, (u64, usize)> {
+        json_rows(store, &["districts"])
+            .iter()
+            .map(|r| {
+                let count = r["count"].parse().expect("a count");
+                let listed = r["cases"].split(", ").count();
+                (r["district"].clone(), (count, listed))
+            })
+            .collect()
+    };
+    let single = counts(&one);
+    let double = counts(&two);
+    assert!(
+        single.len() > 5,
+        "the seed's cases have districts: {single:?}"
+    );
+    assert_eq!(
+        double.keys().collect::<Vec<_>>(),
+        single.keys().collect::<Vec<_>>()
+    );
+    for (district, (count, listed)) in &single {
+        assert_eq!(
+            *count, *listed as u64,
+            "{district}: the count is the cases listed"
+        );
+        assert_eq!(double[district], (2 * count, 2 * listed), "{district}");
+    }
+    let total = |store: &Path| -> u64 {
+        json_rows(store, &["agencies-by-district"])
+            .iter()
+            .map(|r| r["cases"].parse::<u64>().expect("a count"))
+            .sum()
+    };
+    let single_total = total(&one);
+    assert!(single_total > 20, "the seed's agencies are counted");
+    assert_eq!(total(&two), 2 * single_total);
+}
+
 /// `shared-mechanisms` by its definition: every pair of cases of a
 /// collection counted from the mechanism links, at question time.
 const SHARED_MECHANISMS_BY_COUNTING: &str = r#"
