@@ -6,12 +6,13 @@
 //! declare only the prefixes they use.
 
 use crate::format::PrefixUsage;
-use crate::sorted::SortedRuns;
+use crate::sorted::{self, SortedRuns};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser, RdfSerializer};
-use oxigraph::model::{GraphName, Quad};
+use oxigraph::model::{GraphName, NamedNode, Quad, Term};
 use oxigraph::store::{StorageError, Store};
-use reformkg_store::sparql::Prefixes;
+use reformkg_store::sparql::{select_rows, Prefixes, QueryError};
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The formats `reformkg export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,6 +73,8 @@ pub enum ExportError {
     Prefix(String),
     #[error("cannot sort the export in temporary files: {0}")]
     Spill(std::io::Error),
+    #[error("cannot list what the store holds: {0}")]
+    Parts(#[from] QueryError),
     #[error("cannot read back the statement {0}")]
     Reparse(String),
 }
@@ -81,25 +84,43 @@ pub enum ExportError {
 /// The statements come sorted by their N-Quads form, so two exports of the
 /// same graph are the same bytes on any machine and diff well in git. They
 /// are sorted without holding the store in memory: runs of at most
-/// [`RUN_BYTES`] are sorted and spilled to temporary files, then merged.
+/// [`RUN_BYTES`] (all threads together) are sorted and spilled to
+/// temporary files, then merged. Reading is spread over the cores, a
+/// predicate of a graph at a time: reading a statement means looking each of its terms up in
+/// the store, which is most of an export's time.
 pub fn export(
     store: &Store,
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
     let prefixes = Prefixes::default();
+    let parts = parts_to_export(store, format)?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(parts.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let gathered: Vec<Result<Gathered<'_>, ExportError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| scope.spawn(|| gather(store, &parts, &next, &prefixes, RUN_BYTES / threads)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     let mut usage = PrefixUsage::new(&prefixes);
-    let mut runs = SortedRuns::new(RUN_BYTES);
-    for quad in store.iter() {
-        let quad = quad?;
-        if !format.holds_datasets() && quad.graph_name != GraphName::DefaultGraph {
-            continue;
-        }
-        usage.mark_triple(quad.as_ref().into());
-        runs.push(quad.to_string()).map_err(ExportError::Spill)?;
+    let mut sets = Vec::with_capacity(gathered.len());
+    for result in gathered {
+        let (runs, used) = result?;
+        usage.absorb(&used);
+        sets.push(runs);
     }
     let used = usage.used();
-    let lines = runs.into_sorted().map_err(ExportError::Spill)?;
+    let lines = sorted::merge(sets).map_err(ExportError::Spill)?;
     match format {
         // An N-Quads (or N-Triples) statement is its sort key and " .".
         ExportFormat::Nquads | ExportFormat::Ntriples => {
@@ -128,6 +149,62 @@ pub fn export(
             Ok(count)
         }
     }
+}
+
+/// One reader's statements and the prefixes they use.
+type Gathered<'p> = (SortedRuns, PrefixUsage<'p>);
+
+/// A share of the store one reader takes: a graph's statements with one
+/// predicate.
+type Part = (GraphName, NamedNode);
+
+/// The store in parts: each predicate of the default graph, and of each
+/// named graph when the format holds them. (A build puts everything in the
+/// default graph, so graphs alone would leave one reader with it all.)
+fn parts_to_export(store: &Store, format: ExportFormat) -> Result<Vec<Part>, ExportError> {
+    let mut parts = Vec::new();
+    for row in select_rows(store, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }")? {
+        if let [Some(Term::NamedNode(p))] = row.as_slice() {
+            parts.push((GraphName::DefaultGraph, p.clone()));
+        }
+    }
+    if format.holds_datasets() {
+        let named = "SELECT DISTINCT ?g ?p WHERE { GRAPH ?g { ?s ?p ?o } }";
+        for row in select_rows(store, named)? {
+            let graph = match row.first() {
+                Some(Some(Term::NamedNode(g))) => GraphName::from(g.clone()),
+                Some(Some(Term::BlankNode(g))) => GraphName::from(g.clone()),
+                _ => continue,
+            };
+            if let Some(Some(Term::NamedNode(p))) = row.get(1) {
+                parts.push((graph, p.clone()));
+            }
+        }
+    }
+    Ok(parts)
+}
+
+/// Reads parts (the next one not yet taken by another reader, until none
+/// is left) into sorted runs of at most `limit` bytes.
+fn gather<'p>(
+    store: &Store,
+    parts: &[Part],
+    next: &AtomicUsize,
+    prefixes: &'p Prefixes,
+    limit: usize,
+) -> Result<Gathered<'p>, ExportError> {
+    let mut usage = PrefixUsage::new(prefixes);
+    let mut runs = SortedRuns::new(limit);
+    while let Some((graph, predicate)) = parts.get(next.fetch_add(1, Ordering::Relaxed)) {
+        let quads =
+            store.quads_for_pattern(None, Some(predicate.as_ref()), None, Some(graph.as_ref()));
+        for quad in quads {
+            let quad = quad?;
+            usage.mark_triple(quad.as_ref().into());
+            runs.push(quad.to_string()).map_err(ExportError::Spill)?;
+        }
+    }
+    Ok((runs, usage))
 }
 
 /// How much N-Quads text an export sorts in memory before it spills a run

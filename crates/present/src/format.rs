@@ -224,6 +224,13 @@ impl<'p> PrefixUsage<'p> {
         }
     }
 
+    /// Adds what `other` (over the same prefixes) found used.
+    pub fn absorb(&mut self, other: &PrefixUsage<'_>) {
+        for (used, theirs) in self.used.iter_mut().zip(&other.used) {
+            *used |= *theirs;
+        }
+    }
+
     /// Notes the IRIs of a triple (and the datatype of its literal).
     pub fn mark_triple(&mut self, t: oxigraph::model::TripleRef<'_>) {
         if let oxigraph::model::NamedOrBlankNodeRef::NamedNode(n) = t.subject {

@@ -58,16 +58,33 @@ impl SortedRuns {
     }
 
     /// Every line pushed, in ascending byte order.
-    pub fn into_sorted(mut self) -> io::Result<Merged> {
-        if self.spilled.is_empty() {
-            self.buffer.sort_unstable();
-            return Ok(Merged::InMemory(self.buffer.into_iter()));
+    pub fn into_sorted(self) -> io::Result<Merged> {
+        merge(vec![self])
+    }
+}
+
+/// Every line pushed into any of `sets` (gathered on threads of their
+/// own), in one ascending byte order: in memory when none spilled (each
+/// set stayed under its limit), else merged from the spilled runs.
+pub fn merge(sets: Vec<SortedRuns>) -> io::Result<Merged> {
+    if sets.iter().all(|set| set.spilled.is_empty()) {
+        let mut lines: Vec<String> = sets.into_iter().flat_map(|set| set.buffer).collect();
+        lines.sort_unstable();
+        return Ok(Merged::InMemory(lines.into_iter()));
+    }
+    let mut files = Vec::new();
+    for mut set in sets {
+        if !set.buffer.is_empty() {
+            set.spill()?;
         }
-        if !self.buffer.is_empty() {
-            self.spill()?;
-        }
-        let mut runs: Vec<_> = self
-            .spilled
+        files.append(&mut set.spilled);
+    }
+    Merged::from_runs(files)
+}
+
+impl Merged {
+    fn from_runs(files: Vec<File>) -> io::Result<Self> {
+        let mut runs: Vec<_> = files
             .into_iter()
             .map(|f| BufReader::new(f).lines())
             .collect();
@@ -148,6 +165,42 @@ mod tests {
         let mut expected = lines.clone();
         expected.sort();
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn sets_gathered_apart_merge_into_one_order() {
+        let lines: Vec<String> = (0..3000u32)
+            .map(|i| format!("<s{}> 浦东 {}", (i * 7919) % 911, i % 5))
+            .collect();
+        // One set spills many runs, one spills none, one stays empty.
+        let mut sets = vec![
+            SortedRuns::new(2_000),
+            SortedRuns::new(1 << 20),
+            SortedRuns::new(1 << 20),
+        ];
+        for (i, line) in lines.iter().enumerate() {
+            sets[i % 2].push(line.clone()).expect("push");
+        }
+        assert!(sets[0].spilled_runs() > 10 && sets[1].spilled_runs() == 0);
+        let out = merge(sets)
+            .expect("merge")
+            .collect::<io::Result<Vec<_>>>()
+            .expect("read back");
+        let mut expected = lines.clone();
+        expected.sort();
+        assert_eq!(out, expected);
+
+        // None spilled: merged in memory.
+        let mut sets = vec![SortedRuns::new(1 << 20), SortedRuns::new(1 << 20)];
+        for (i, line) in lines.iter().enumerate() {
+            sets[i % 2].push(line.clone()).expect("push");
+        }
+        let merged = merge(sets).expect("merge");
+        assert!(matches!(merged, Merged::InMemory(_)));
+        assert_eq!(
+            merged.collect::<io::Result<Vec<_>>>().expect("read"),
+            expected
+        );
     }
 
     #[test]
