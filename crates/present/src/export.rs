@@ -86,8 +86,8 @@ pub enum ExportError {
 /// are sorted without holding the store in memory: runs of at most
 /// [`RUN_BYTES`] (all threads together) are sorted and spilled to
 /// temporary files, then merged. Reading is spread over the cores, a
-/// predicate of a graph at a time: reading a statement means looking each of its terms up in
-/// the store, which is most of an export's time.
+/// predicate of a graph at a time: reading a statement means looking each
+/// of its terms up in the store, which is most of an export's time.
 pub fn export(
     store: &Store,
     format: ExportFormat,
@@ -196,12 +196,17 @@ fn gather<'p>(
     let mut usage = PrefixUsage::new(prefixes);
     let mut runs = SortedRuns::new(limit);
     while let Some((graph, predicate)) = parts.get(next.fetch_add(1, Ordering::Relaxed)) {
-        let quads =
-            store.quads_for_pattern(None, Some(predicate.as_ref()), None, Some(graph.as_ref()));
-        for quad in quads {
-            let quad = quad?;
-            usage.mark_triple(quad.as_ref().into());
-            runs.push(quad.to_string()).map_err(ExportError::Spill)?;
+        let read = store
+            .quads_for_pattern(None, Some(predicate.as_ref()), None, Some(graph.as_ref()))
+            .try_for_each(|quad| {
+                let quad = quad?;
+                usage.mark_triple(quad.as_ref().into());
+                runs.push(quad.to_string()).map_err(ExportError::Spill)
+            });
+        if let Err(error) = read {
+            // The export fails: the other readers need not go on.
+            next.store(parts.len(), Ordering::Relaxed);
+            return Err(error);
         }
     }
     Ok((runs, usage))
