@@ -74,8 +74,9 @@ pub struct Entry<'a> {
     pub quads: &'a [Quad],
 }
 
+#[cfg(test)]
 impl CachedDocument {
-    pub fn as_entry(&self) -> Entry<'_> {
+    fn as_entry(&self) -> Entry<'_> {
         Entry {
             source_name: &self.source_name,
             slug: &self.slug,
