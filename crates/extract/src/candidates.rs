@@ -174,6 +174,13 @@ impl<'l> Candidates<'l> {
             && !ends_with_word(name, self.lexicon.context(ContextRole::FalseSuffix))
     }
 
+    /// Ends with a word naming an arrangement between parties (“投贷联动”,
+    /// “诉调对接”), after at least [`MIN_STEM`] characters.
+    pub fn ends_like_joint_name(&self, name: &str) -> bool {
+        ends_with_any(name, self.lexicon.context(ContextRole::JointName))
+            .is_some_and(|word| name[..name.len() - word.len()].chars().count() >= MIN_STEM)
+    }
+
     /// Is the name only generic words before its suffix (工作机制, 常态化机制),
     /// after the name of a place (奉贤模式, 嘉定区服务模式: what a place is
     /// known for, not the name of an instrument)?
@@ -186,11 +193,12 @@ impl<'l> Candidates<'l> {
             .map(|s| &name[..name.len() - s.len()])
             .min_by_key(|stem| stem.len())
             .unwrap_or(name);
-        if let Some(place) = rest
+        // A chain of places (湖北省黄石市试点) says where, not what.
+        while let Some(place) = rest
             .char_indices()
             .map(|(i, _)| &rest[..i])
             .chain(std::iter::once(rest))
-            .filter(|prefix| self.places.contains(*prefix))
+            .filter(|prefix| !prefix.is_empty() && self.places.contains(*prefix))
             .max_by_key(|prefix| prefix.len())
         {
             rest = &rest[place.len()..];
@@ -210,12 +218,15 @@ impl<'l> Candidates<'l> {
     /// before it, cut after the last stop word.
     fn suffix_phrases(&self, text: &str) -> Vec<(usize, String)> {
         let stops = self.lexicon.context(ContextRole::CandidateStop);
+        let heads = self.lexicon.context(ContextRole::MechanismHead);
         let mut found = Vec::new();
         let mut taken_ends = BTreeSet::new();
         for suffix in &self.suffixes {
             for (at, _) in text.match_indices(suffix.as_str()) {
                 let end = at + suffix.len();
-                let ends_word = !text[end..].chars().next().is_some_and(is_han);
+                // A head word may follow a name (…许可制度改革, …城市试点).
+                let ends_word = !text[end..].chars().next().is_some_and(is_han)
+                    || starts_with_word(&text[end..], heads);
                 // A longer suffix ending at the same place already took it.
                 if !ends_word || !taken_ends.insert(end) {
                     continue;
@@ -302,7 +313,7 @@ fn stem_before<'t>(before: &'t str, stops: &[String]) -> Option<&'t str> {
         .char_indices()
         .rev()
         .take(window)
-        .take_while(|(_, c)| is_han(*c))
+        .take_while(|(_, c)| is_name_char(*c))
         .last()
         .map_or(before.len(), |(i, _)| i);
     let stem = after_last_stop(&before[run_start..], stops);
@@ -315,4 +326,10 @@ fn ends_with_word(text: &str, words: &[String]) -> bool {
 
 fn starts_with_word(text: &str, words: &[String]) -> bool {
     starts_with_any(text, words).is_some()
+}
+
+/// A character a name can hold: Chinese, or Latin letters and digits
+/// (CCC免办制度, 513模式).
+fn is_name_char(c: char) -> bool {
+    is_han(c) || c.is_ascii_alphanumeric()
 }

@@ -386,8 +386,11 @@ impl<'l> Extractor<'l> {
                             && candidates::han_count(&occurrence.name)
                                 >= candidates::MIN_TITLE_NAME)
                         || finder.ends_like_mechanism(&occurrence.name)
+                        || finder.ends_like_joint_name(&occurrence.name)
                 }
-                candidates::Found::Phrase => false,
+                // A title names its practice: a suffix phrase there counts
+                // at its first use.
+                candidates::Found::Phrase => case.title.contains(occurrence.name.as_str()),
             };
             match by_name.iter_mut().find(|(n, _, _)| *n == occurrence.name) {
                 Some((_, starts, q)) => {
@@ -652,6 +655,58 @@ mod tests {
                 let read = code.contains(&format!("context(ContextRole::{role:?})"));
                 assert_eq!(read, declared.contains(role), "{role:?}");
             }
+        }
+    }
+
+    fn candidate_names(title: &str, text: &str) -> Vec<String> {
+        let lexicon = lexicon();
+        let extractor = super::Extractor::new(&lexicon).expect("matcher builds");
+        let mut case = case("未知区", text);
+        case.title = title.to_owned();
+        extractor
+            .extract(&case)
+            .candidates
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    }
+
+    #[test]
+    fn a_quoted_name_of_a_joint_arrangement_is_a_candidate() {
+        let names = candidate_names("", "其次是“医养结合”，区政府牵头。再次是“校企协同”。");
+        assert_eq!(names, ["医养结合", "校企协同"]);
+        // Unquoted, or with a single character before the joint word, it
+        // names nothing.
+        assert!(candidate_names("", "医养结合，校企协同。“强联动”").is_empty());
+    }
+
+    #[test]
+    fn a_suffix_phrase_counts_once_in_the_title_and_before_a_head_word() {
+        let line = "大力推进外国人来华工作许可制度改革";
+        assert_eq!(candidate_names(line, line), ["外国人来华工作许可制度"]);
+        // In the body alone, once is not enough.
+        assert!(candidate_names("", line).is_empty());
+    }
+
+    #[test]
+    fn a_name_may_hold_latin_letters_and_digits() {
+        let text = "推行XYZ快办制度。企业受益于XYZ快办制度。";
+        assert_eq!(candidate_names("", text), ["XYZ快办制度"]);
+    }
+
+    #[test]
+    fn places_targets_and_generic_words_make_no_candidate() {
+        for title in [
+            "湖北省黄石市试点",
+            "探索政务服务新模式",
+            "完善生态保护体制机制",
+            "深化综合改革试点",
+        ] {
+            assert_eq!(
+                candidate_names(title, title),
+                Vec::<String>::new(),
+                "{title}"
+            );
         }
     }
 

@@ -95,6 +95,8 @@ named_enum!(
         MechanismHead = "mechanismHead",
         /// Words that end like a candidate suffix but are none.
         FalseSuffix = "falseSuffix",
+        /// Ending a quoted term: the term names a joint arrangement.
+        JointName = "jointName",
         // Quantities (quantities.ttl).
         /// Introduces a count without qualifying it.
         CountVerb = "countVerb",
