@@ -828,18 +828,26 @@ fn regulations() -> Vec<String> {
 }
 
 /// A candidate counts as the key mechanism whose concept (in the full
-/// lexicon) has a label it contains or lies inside; otherwise as itself.
+/// lexicon) has a label it contains or lies inside, the longest such label
+/// deciding (住所便利化服务一件事 is 住所便利化, not the family 一件事);
+/// otherwise as itself.
 fn as_key_mechanism(candidate: &str, expected: &BTreeSet<String>, lexicon: &Lexicon) -> String {
     lexicon
         .mechanisms
         .iter()
         .filter(|m| expected.contains(&m.pref_zh))
-        .find(|m| {
+        .filter_map(|m| {
             m.labels_zh
                 .iter()
-                .any(|l| !l.is_empty() && (candidate.contains(l.as_str()) || l.contains(candidate)))
+                .filter(|l| {
+                    !l.is_empty() && (candidate.contains(l.as_str()) || l.contains(candidate))
+                })
+                .map(|l| l.chars().count())
+                .max()
+                .map(|longest| (longest, m))
         })
-        .map_or_else(|| candidate.to_owned(), |m| m.pref_zh.clone())
+        .max_by_key(|(longest, _)| *longest)
+        .map_or_else(|| candidate.to_owned(), |(_, m)| m.pref_zh.clone())
 }
 
 /// Leave-one-case-out: for each case, what the lexicon would lack if the
@@ -921,6 +929,9 @@ fn held_out_scores(
         if let Some(found) = graph.cases.get_mut(&case.rank) {
             let expected: BTreeSet<String> = case.mechanisms.iter().cloned().collect();
             let candidates = std::mem::take(&mut found.candidates);
+            if std::env::var_os("LOO_DEBUG").is_some() && !general.is_empty() {
+                println!("  case {:>2} candidates: {candidates:?}", case.rank);
+            }
             found.mechanisms.extend(
                 candidates
                     .iter()
