@@ -918,6 +918,11 @@ fn held_out_scores(
     general: &[String],
 ) -> Vec<Score> {
     let mut held_out = vec![Score::default(); KINDS.len()];
+    // LOO_DEBUG=mechanism (or agency, outcome …) prints the national
+    // variant's candidates, and its misses and extras of that kind.
+    let debug = std::env::var("LOO_DEBUG")
+        .ok()
+        .filter(|_| !general.is_empty());
     let (mut concepts, mut labels) = (0, 0);
     for case in &key.cases {
         let withheld = Withheld::for_case(lexicon, texts, case.rank, general);
@@ -929,7 +934,7 @@ fn held_out_scores(
         if let Some(found) = graph.cases.get_mut(&case.rank) {
             let expected: BTreeSet<String> = case.mechanisms.iter().cloned().collect();
             let candidates = std::mem::take(&mut found.candidates);
-            if std::env::var_os("LOO_DEBUG").is_some() && !general.is_empty() {
+            if debug.is_some() {
                 println!("  case {:>2} candidates: {candidates:?}", case.rank);
             }
             found.mechanisms.extend(
@@ -943,8 +948,8 @@ fn held_out_scores(
             cases: vec![case.clone()],
         };
         let (scores, misses) = score_all(&one, &graph);
-        if std::env::var_os("LOO_DEBUG").is_some() && !general.is_empty() {
-            for line in misses.lines.iter().filter(|l| l.contains("mechanism")) {
+        if let Some(kind) = &debug {
+            for line in misses.lines.iter().filter(|l| l.contains(kind.as_str())) {
                 println!("  {line}");
             }
         }
@@ -965,6 +970,6 @@ fn held_out_scores(
 }
 
 /// Floors just under the last measurement of the national variant
-/// (P 0.869, R 0.720; the target is R >= 0.75 with P >= 0.85).
-const LOO_MECHANISM_RECALL: f64 = 0.71;
+/// (P 0.869, R 0.725; the target is R >= 0.75 with P >= 0.85).
+const LOO_MECHANISM_RECALL: f64 = 0.72;
 const LOO_MECHANISM_PRECISION: f64 = 0.86;

@@ -26,6 +26,9 @@ use std::sync::LazyLock;
 
 /// The longest name read before a suffix, in characters.
 pub const MAX_STEM: usize = 10;
+/// The most characters of the places a stem may start with (上海市浦东新区…,
+/// 内蒙古自治区阿拉善右旗…), which are not part of the name.
+pub const MAX_PLACES: usize = 12;
 /// The shortest stem (characters before the suffix) of a suffix phrase.
 pub const MIN_STEM: usize = 2;
 /// The fewest Chinese characters of a quoted candidate: two-character
@@ -193,16 +196,7 @@ impl<'l> Candidates<'l> {
             .map(|s| &name[..name.len() - s.len()])
             .min_by_key(|stem| stem.len())
             .unwrap_or(name);
-        // A chain of places (湖北省黄石市试点) says where, not what.
-        while let Some(place) = rest
-            .char_indices()
-            .map(|(i, _)| &rest[..i])
-            .chain(std::iter::once(rest))
-            .filter(|prefix| !prefix.is_empty() && self.places.contains(*prefix))
-            .max_by_key(|prefix| prefix.len())
-        {
-            rest = &rest[place.len()..];
-        }
+        rest = self.after_places(rest);
         while let Some(word) = generic
             .iter()
             .filter(|w| !w.is_empty() && rest.starts_with(w.as_str()))
@@ -213,9 +207,25 @@ impl<'l> Candidates<'l> {
         rest.is_empty()
     }
 
+    /// What follows the places `name` starts with: a chain of places
+    /// (湖北省黄石市…, 浦东新区CCC免办…) says where, not what.
+    fn after_places<'n>(&self, mut name: &'n str) -> &'n str {
+        while let Some(place) = name
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| &name[..i])
+            .chain(std::iter::once(name))
+            .filter(|prefix| self.places.contains(*prefix))
+            .max_by_key(|prefix| prefix.len())
+        {
+            name = &name[place.len()..];
+        }
+        name
+    }
+
     /// Phrases `stem + suffix` (byte offset, phrase) where the suffix ends the
     /// word (no Chinese character follows) and the stem is the Chinese run
-    /// before it, cut after the last stop word.
+    /// before it, cut after the last stop word and the places it starts with.
     fn suffix_phrases(&self, text: &str) -> Vec<(usize, String)> {
         let stops = self.lexicon.context(ContextRole::CandidateStop);
         let heads = self.lexicon.context(ContextRole::MechanismHead);
@@ -234,6 +244,13 @@ impl<'l> Candidates<'l> {
                 let Some(stem) = stem_before(&text[..at], stops) else {
                     continue;
                 };
+                let stem = self.after_places(stem);
+                // …制度改革: the name is …制度, which the head word follows.
+                let head_after_name =
+                    starts_with_word(suffix, heads) && self.ends_like_mechanism(stem);
+                if head_after_name {
+                    continue;
+                }
                 let phrase = format!("{stem}{suffix}");
                 let false_suffix =
                     ends_with_word(&phrase, self.lexicon.context(ContextRole::FalseSuffix));
@@ -302,13 +319,13 @@ fn is_name_like(term: &str) -> bool {
 
 /// The Chinese run that ends `before`, after the last stop word in it;
 /// `None` when there is no stop word and the run is longer than a name
-/// (its start cannot be told).
+/// after places (its start cannot be told).
 fn stem_before<'t>(before: &'t str, stops: &[String]) -> Option<&'t str> {
     // Only the end of the run can hold a stem: a stop word ending further
-    // back than MAX_STEM characters leaves too long a stem anyway. Reading
-    // no more than that keeps a long run of characters from being re-read
-    // for every suffix in it.
-    let window = MAX_STEM + stops.iter().map(|s| s.chars().count()).max().unwrap_or(0) + 1;
+    // back than that leaves too long a stem anyway. Reading no more keeps a
+    // long run of characters from being re-read for every suffix in it.
+    let longest = MAX_STEM + MAX_PLACES;
+    let window = longest + stops.iter().map(|s| s.chars().count()).max().unwrap_or(0) + 1;
     let run_start = before
         .char_indices()
         .rev()
@@ -317,7 +334,7 @@ fn stem_before<'t>(before: &'t str, stops: &[String]) -> Option<&'t str> {
         .last()
         .map_or(before.len(), |(i, _)| i);
     let stem = after_last_stop(&before[run_start..], stops);
-    (stem.chars().count() <= MAX_STEM).then_some(stem)
+    (stem.chars().count() <= longest).then_some(stem)
 }
 
 fn ends_with_word(text: &str, words: &[String]) -> bool {

@@ -692,6 +692,9 @@ mod tests {
     fn a_name_may_hold_latin_letters_and_digits() {
         let text = "推行XYZ快办制度。企业受益于XYZ快办制度。";
         assert_eq!(candidate_names("", text), ["XYZ快办制度"]);
+        // The places before a name say where it is used.
+        let title = "上海市浦东新区XYZ快办制度改革";
+        assert_eq!(candidate_names(title, title), ["XYZ快办制度"]);
     }
 
     #[test]
