@@ -232,6 +232,7 @@ impl<'l> Candidates<'l> {
         let mut found = Vec::new();
         let mut taken_ends = BTreeSet::new();
         for suffix in &self.suffixes {
+            let suffix_is_head = starts_with_word(suffix, heads);
             for (at, _) in text.match_indices(suffix.as_str()) {
                 let end = at + suffix.len();
                 // A head word may follow a name (…许可制度改革, …城市试点).
@@ -246,9 +247,7 @@ impl<'l> Candidates<'l> {
                 };
                 let stem = self.after_places(stem);
                 // …制度改革: the name is …制度, which the head word follows.
-                let head_after_name =
-                    starts_with_word(suffix, heads) && self.ends_like_mechanism(stem);
-                if head_after_name {
+                if suffix_is_head && self.ends_like_mechanism(stem) {
                     continue;
                 }
                 let phrase = format!("{stem}{suffix}");
@@ -314,7 +313,7 @@ fn is_name_like(term: &str) -> bool {
     han >= MIN_NAME
         && term
             .chars()
-            .all(|c| is_han(c) || c.is_ascii_alphanumeric() || matches!(c, '+' | '＋' | '·'))
+            .all(|c| is_name_char(c) || matches!(c, '+' | '＋' | '·'))
 }
 
 /// The Chinese run that ends `before`, after the last stop word in it;

@@ -137,23 +137,32 @@ fn overlaps(a: &str, b: &str) -> bool {
     a.contains(b) || b.contains(a)
 }
 
-/// The item's mechanisms scored against the key: the curated ones, and
-/// with `candidates` the candidate ones too (a candidate that matches the
-/// key counts as found).
-fn mechanism_score(key: &KeyCase, facts: &CaseFacts, candidates: bool) -> Score {
+/// The names of each mechanism extracted for an item: the curated ones,
+/// and with `candidates` the candidate ones too.
+fn extracted_names(facts: &CaseFacts, candidates: bool) -> Vec<Vec<&String>> {
     let taken = if candidates {
         facts.candidates.len()
     } else {
         0
     };
-    let names: Vec<Vec<&String>> = facts
+    facts
         .mechanisms
         .iter()
         .map(|m| m.names.iter().collect())
         .chain(facts.candidates[..taken].iter().map(|c| vec![&c.name]))
-        .collect();
-    let matches =
-        |wanted: &str, extracted: &[&String]| extracted.iter().any(|n| overlaps(n, wanted));
+        .collect()
+}
+
+/// Does an extracted mechanism (by any of its names) match the key's
+/// `as_written`?
+fn matches(wanted: &str, extracted: &[&String]) -> bool {
+    extracted.iter().any(|n| overlaps(n, wanted))
+}
+
+/// The item's mechanisms scored against the key (a candidate that matches
+/// the key counts as found).
+fn mechanism_score(key: &KeyCase, facts: &CaseFacts, candidates: bool) -> Score {
+    let names = extracted_names(facts, candidates);
     Score {
         found: key
             .mechanisms
@@ -218,14 +227,9 @@ fn the_national_notice_scores_against_its_key() {
                     println!("    extra candidate {}: {}", case.rank, c.name);
                 }
             }
+            let names = extracted_names(&facts, true);
             for k in &key_case.mechanisms {
-                let found = facts
-                    .mechanisms
-                    .iter()
-                    .flat_map(|m| &m.names)
-                    .chain(facts.candidates.iter().map(|c| &c.name))
-                    .any(|n| overlaps(&k.as_written, n));
-                if !found {
+                if !names.iter().any(|n| matches(&k.as_written, n)) {
                     println!("    missed {}: {}", case.rank, k.as_written);
                 }
             }
