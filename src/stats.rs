@@ -18,6 +18,8 @@ pub struct Stats {
     pub classes: Vec<(String, usize)>,
     /// Mechanisms that cases use, by curation status: (curated, candidate).
     pub used_mechanisms: (usize, usize),
+    /// Agency types of bodies, by curation status: (curated, candidate).
+    pub used_agency_types: (usize, usize),
     pub top_mechanisms: Vec<(String, usize)>,
 }
 
@@ -29,6 +31,11 @@ const CLASS_COUNTS: &str = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
 
 const USED_MECHANISMS: &str = "SELECT ?status (COUNT(DISTINCT ?m) AS ?n) WHERE {
   ?case rk:usesMechanism ?m . ?m rk:status ?status
+} GROUP BY ?status";
+
+const USED_AGENCY_TYPES: &str = "SELECT ?status (COUNT(DISTINCT ?t) AS ?n) WHERE {
+  ?agency a rk:Agency ; rk:agencyType ?t .
+  BIND(IF(EXISTS { ?t rk:status rk:Candidate }, rk:Candidate, rk:Curated) AS ?status)
 } GROUP BY ?status";
 
 /// Candidates are marked, so a reader never takes one for a curated name.
@@ -56,17 +63,22 @@ pub fn stats(store: &Store) -> Result<Stats, QueryError> {
     };
     let mut classes = pairs(CLASS_COUNTS)?;
     classes.sort();
-    let used = pairs(USED_MECHANISMS)?;
-    let used_with = |status: &str| {
-        used.iter()
-            .find(|(s, _)| s == status)
-            .map_or(0, |(_, n)| *n)
+    let by_status = |sparql: &str| -> Result<(usize, usize), QueryError> {
+        let counts = pairs(sparql)?;
+        let with = |status: &str| {
+            counts
+                .iter()
+                .find(|(s, _)| s == status)
+                .map_or(0, |(_, n)| *n)
+        };
+        Ok((with("rk:Curated"), with("rk:Candidate")))
     };
     Ok(Stats {
         statements: store.len()?,
         named_graphs: named_graphs(store)?,
         classes,
-        used_mechanisms: (used_with("rk:Curated"), used_with("rk:Candidate")),
+        used_mechanisms: by_status(USED_MECHANISMS)?,
+        used_agency_types: by_status(USED_AGENCY_TYPES)?,
         top_mechanisms: pairs(TOP_MECHANISMS)?,
     })
 }
@@ -111,6 +123,12 @@ impl std::fmt::Display for Stats {
             "mechanisms used: {curated} curated + {candidate} candidate (rk:status rk:Candidate: \
              names the lexicon does not know yet)"
         )?;
+        let (curated, candidate) = self.used_agency_types;
+        writeln!(
+            f,
+            "agency types of bodies: {curated} curated + {candidate} candidate (rk:status \
+             rk:Candidate: a body the lexicon cannot type, typed by its own name)"
+        )?;
         let mut top = Table::new();
         top.load_preset(presets::UTF8_FULL_CONDENSED);
         top.set_header(["mechanism", "cases"]);
@@ -118,5 +136,38 @@ impl std::fmt::Display for Stats {
             top.add_row([label.clone(), n.to_string()]);
         }
         write!(f, "{top}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::io::RdfFormat;
+
+    #[test]
+    fn agency_types_and_mechanisms_are_counted_by_curation_status() {
+        let store = Store::new().expect("an in-memory store");
+        let turtle = r#"
+            @prefix rk: <https://w3id.org/reformkg/ontology#> .
+            @prefix t: <https://w3id.org/reformkg/id/agency-type/> .
+            <http://x/a1> a rk:Agency ; rk:agencyType t:court .
+            <http://x/a2> a rk:Agency ; rk:agencyType t:court .
+            <http://x/a3> a rk:Agency ; rk:agencyType t:x1 .
+            <http://x/a4> a rk:Agency ; rk:agencyType t:x2 .
+            t:x1 rk:status rk:Candidate .
+            t:x2 rk:status rk:Candidate .
+            <http://x/c> rk:usesMechanism <http://x/m1> , <http://x/m2> .
+            <http://x/m1> rk:status rk:Curated .
+            <http://x/m2> rk:status rk:Candidate .
+        "#;
+        store
+            .load_from_slice(RdfFormat::Turtle, turtle.as_bytes())
+            .expect("the Turtle loads");
+        let stats = stats(&store).expect("stats read");
+        assert_eq!(stats.used_agency_types, (1, 2));
+        assert_eq!(stats.used_mechanisms, (1, 1));
+        assert!(stats
+            .to_string()
+            .contains("agency types of bodies: 1 curated + 2 candidate"));
     }
 }

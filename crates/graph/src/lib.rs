@@ -491,7 +491,13 @@ impl CaseWriter<'_> {
             g.add(&agency, term(SKOS, "prefLabel"), en(&label_en));
             g.add(&agency, term(RDFS, "label"), en(&label_en));
         }
-        g.add(&agency, rk("agencyType"), iri(&t.iri));
+        // Only a fallback type (局, by suffix) is refined by the name: a
+        // body of a locality (北外滩街道) already has its real type.
+        let agency_type = match unlisted.filter(|_| kind.name_suffix.is_some()) {
+            Some(name) => self.candidate_agency_type(name, &t.iri),
+            None => iri(&t.iri),
+        };
+        self.graph.add(&agency, rk("agencyType"), agency_type);
         if let Some(level) = self.level_of(place) {
             self.graph.add(&agency, rk("level"), level);
         }
@@ -506,6 +512,21 @@ impl CaseWriter<'_> {
             self.graph.add(&agency, rk("place"), node);
         }
         agency
+    }
+
+    /// The type of a body the lexicon does not know, named by the body's
+    /// own name after its place (区财政局 → 财政局): a candidate agency type,
+    /// narrower than the fallback type of its suffix (局), so bodies of the
+    /// same kind share it and a query can still widen to the fallback.
+    fn candidate_agency_type(&mut self, name: &str, fallback: &str) -> NamedNode {
+        let agency_type = node(&id_ns("agency-type"), name);
+        let g = &mut *self.graph;
+        g.add(&agency_type, term(RDF, "type"), rk("AgencyType"));
+        g.add(&agency_type, term(RDF, "type"), term(SKOS, "Concept"));
+        g.add(&agency_type, term(SKOS, "prefLabel"), zh(name));
+        g.add(&agency_type, rk("status"), rk("Candidate"));
+        g.add(&agency_type, term(SKOS, "broader"), iri(fallback));
+        agency_type
     }
 
     /// (IRI slug, Chinese name, English name) of a place.
