@@ -131,7 +131,7 @@ pub fn suggest(lexicon: &Lexicon, cases: &[CaseText]) -> Vec<Suggestion> {
         for occurrence in finder.occurrences(&case.text) {
             let entry = found.entry(occurrence.name).or_default();
             match occurrence.found {
-                Found::Quoted { before_head } => {
+                Found::Quoted { before_head, .. } => {
                     entry.quoted += 1;
                     entry.quoted_before_head |= before_head;
                 }

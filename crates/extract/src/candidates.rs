@@ -40,6 +40,13 @@ pub const MIN_NAME: usize = 3;
 /// (a candidate suffix, or a mechanism head after it).
 pub const MIN_TITLE_NAME: usize = 4;
 
+/// How many times a case must quote a name (of at least [`MIN_TITLE_NAME`]
+/// characters) for the quoting alone to make it a candidate.
+pub const MIN_QUOTED_REPEATS: usize = 3;
+
+/// The fewest quoted terms in a row that make a series of slogans.
+pub const MIN_SERIES: usize = 3;
+
 /// How many Chinese characters a name has.
 pub fn han_count(name: &str) -> usize {
     name.chars().filter(|c| is_han(*c)).count()
@@ -54,8 +61,16 @@ static CITED_TITLE: LazyLock<Regex> =
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
     /// Between quotation marks; `before_head` when a mechanism head word
-    /// follows the closing mark.
-    Quoted { before_head: bool },
+    /// follows the closing mark, `after_adoption` when an adoption verb
+    /// (role `adoptionVerb`: 采用, 贯彻) comes right before the opening one,
+    /// `in_series` when it is one of three or more quoted terms in a row
+    /// (“抓精促管”“抓实促服”“以放促活”: a series of slogans, whose quotation
+    /// marks alone do not make names).
+    Quoted {
+        before_head: bool,
+        after_adoption: bool,
+        in_series: bool,
+    },
     /// As a suffix phrase.
     Phrase,
 }
@@ -138,8 +153,14 @@ impl<'l> Candidates<'l> {
         let taken = Spans::new(taken);
         let free = |start: usize, end: usize| !taken.covers(start, end);
         let heads = self.lexicon.context(ContextRole::MechanismHead);
+        let adoption = self.lexicon.context(ContextRole::AdoptionVerb);
+        let quotes: Vec<(usize, usize)> = QUOTED
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        let series = quoted_series(text, &quotes);
         let mut found = Vec::new();
-        for caps in QUOTED.captures_iter(text) {
+        for (caps, in_series) in QUOTED.captures_iter(text).zip(series) {
             let (Some(whole), Some(term)) = (caps.get(0), caps.get(1)) else {
                 continue;
             };
@@ -150,6 +171,8 @@ impl<'l> Candidates<'l> {
                     name: term.as_str().to_owned(),
                     found: Found::Quoted {
                         before_head: starts_with_word(&text[whole.end()..], heads),
+                        after_adoption: ends_with_word(&text[..whole.start()], adoption),
+                        in_series,
                     },
                 });
             }
@@ -260,6 +283,27 @@ impl<'l> Candidates<'l> {
         }
         found
     }
+}
+
+/// For each quoted span (sorted, disjoint), whether it is one of at least
+/// [`MIN_SERIES`] quoted spans in a row, with at most an enumeration comma
+/// between one and the next.
+fn quoted_series(text: &str, quotes: &[(usize, usize)]) -> Vec<bool> {
+    let joined = |(_, end): (usize, usize), (start, _): (usize, usize)| {
+        text.get(end..start)
+            .is_some_and(|between| between.is_empty() || between == "、")
+    };
+    let mut in_series = vec![false; quotes.len()];
+    let mut first = 0;
+    for i in 1..=quotes.len() {
+        if i == quotes.len() || !joined(quotes[i - 1], quotes[i]) {
+            if i - first >= MIN_SERIES {
+                in_series[first..i].fill(true);
+            }
+            first = i;
+        }
+    }
+    in_series
 }
 
 /// Every Chinese label the lexicon already has.

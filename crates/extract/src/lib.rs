@@ -116,6 +116,17 @@ pub struct CandidateFact {
     pub evidence: Vec<Evidence>,
 }
 
+/// The occurrences of one candidate name in a case.
+#[derive(Default)]
+struct NameUses {
+    name: String,
+    starts: Vec<usize>,
+    /// How many are in quotation marks (outside a series of slogans).
+    quoted: usize,
+    /// Whether one of them presents the name as an instrument's.
+    named: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentFact {
     /// The title between 《 and 》.
@@ -369,44 +380,48 @@ impl<'l> Extractor<'l> {
     }
 
     /// The candidate mechanisms of a case, names the lexicon does not know:
-    /// a quoted name in the case's title (a title names its practice; of at
-    /// least [`candidates::MIN_TITLE_NAME`] characters), or
-    /// in the body when it is shaped like an instrument's name (ends in a
-    /// candidate suffix, or a mechanism head follows it: “三贷联动”机制); or a
-    /// suffix phrase that recurs in the case. Never only generic words, and
-    /// never a name inside a longer candidate of the same case.
+    /// a name one of whose occurrences presents it as an instrument's
+    /// ([`Self::names_an_instrument`]), a suffix phrase that recurs in the
+    /// case, or a quoted name the case quotes at least
+    /// [`candidates::MIN_QUOTED_REPEATS`] times. Never only generic words,
+    /// and never a name inside a longer candidate of the same case.
     fn candidate_facts(&self, case: &Case, text: &TextIndex) -> Vec<CandidateFact> {
         let finder = &self.candidates;
-        let mut by_name: Vec<(String, Vec<usize>, bool)> = Vec::new();
+        let mut by_name: Vec<NameUses> = Vec::new();
         for occurrence in finder.occurrences(&case.text) {
-            let quoted = match occurrence.found {
-                candidates::Found::Quoted { before_head } => {
-                    before_head
-                        || (case.title.contains(occurrence.name.as_str())
-                            && candidates::han_count(&occurrence.name)
-                                >= candidates::MIN_TITLE_NAME)
-                        || finder.ends_like_mechanism(&occurrence.name)
-                        || finder.ends_like_joint_name(&occurrence.name)
+            let named_here = self.names_an_instrument(case, &occurrence);
+            let quoted = matches!(
+                occurrence.found,
+                candidates::Found::Quoted {
+                    in_series: false,
+                    ..
                 }
-                // A title names its practice: a suffix phrase there counts
-                // at its first use.
-                candidates::Found::Phrase => case.title.contains(occurrence.name.as_str()),
+            );
+            let uses = match by_name.iter().position(|u| u.name == occurrence.name) {
+                Some(at) => &mut by_name[at],
+                None => {
+                    by_name.push(NameUses {
+                        name: occurrence.name.clone(),
+                        ..NameUses::default()
+                    });
+                    by_name.last_mut().expect("just pushed")
+                }
             };
-            match by_name.iter_mut().find(|(n, _, _)| *n == occurrence.name) {
-                Some((_, starts, q)) => {
-                    starts.push(occurrence.start);
-                    *q |= quoted;
-                }
-                None => by_name.push((occurrence.name, vec![occurrence.start], quoted)),
-            }
+            uses.starts.push(occurrence.start);
+            uses.quoted += usize::from(quoted);
+            uses.named |= named_here;
         }
         let accepted: Vec<(String, Vec<usize>)> = by_name
             .into_iter()
-            .filter(|(name, starts, quoted)| {
-                let named = *quoted || (finder.ends_like_mechanism(name) && starts.len() >= 2);
-                named && !finder.is_known(name) && !finder.is_generic(name)
+            .filter(|u| {
+                // A recurring suffix phrase, or a name the case keeps
+                // quoting (“专利超市” three times): the case's own subject.
+                let recurs = (finder.ends_like_mechanism(&u.name) && u.starts.len() >= 2)
+                    || (u.quoted >= candidates::MIN_QUOTED_REPEATS
+                        && candidates::han_count(&u.name) >= candidates::MIN_TITLE_NAME);
+                (u.named || recurs) && !finder.is_known(&u.name) && !finder.is_generic(&u.name)
             })
-            .map(|(name, starts, _)| (name, starts))
+            .map(|u| (u.name, u.starts))
             .collect();
         accepted
             .iter()
@@ -426,6 +441,34 @@ impl<'l> Extractor<'l> {
                 }
             })
             .collect()
+    }
+
+    /// Does this one occurrence present its name as an instrument's? A
+    /// quoted name shaped like one (a candidate suffix or a joint word at
+    /// its end, a mechanism head after it: “三贷联动”机制), or presented as
+    /// one by the case's title or an adoption verb (采用“…”的方式) when of
+    /// at least [`candidates::MIN_TITLE_NAME`] characters and not in a
+    /// series of slogans; a suffix phrase in the title (a title names its
+    /// practice).
+    fn names_an_instrument(&self, case: &Case, occurrence: &candidates::Occurrence) -> bool {
+        let finder = &self.candidates;
+        let name = occurrence.name.as_str();
+        match occurrence.found {
+            candidates::Found::Quoted {
+                before_head,
+                after_adoption,
+                in_series,
+            } => {
+                let shaped_like_a_name = before_head
+                    || finder.ends_like_mechanism(name)
+                    || finder.ends_like_joint_name(name);
+                let presented_as_one = !in_series
+                    && (case.title.contains(name) || after_adoption)
+                    && candidates::han_count(name) >= candidates::MIN_TITLE_NAME;
+                shaped_like_a_name || presented_as_one
+            }
+            candidates::Found::Phrase => case.title.contains(name),
+        }
     }
 
     /// A gazetteer place as the extractor's [`Place`]: the lexicon's own
@@ -695,6 +738,31 @@ mod tests {
         // The places before a name say where it is used.
         let title = "上海市浦东新区XYZ快办制度改革";
         assert_eq!(candidate_names(title, title), ["XYZ快办制度"]);
+    }
+
+    #[test]
+    fn a_quoted_name_after_an_adoption_verb_is_a_candidate() {
+        let text = "区法院采用“先审后调”的方式。";
+        assert_eq!(candidate_names("", text), ["先审后调"]);
+        // Without the verb, or of three characters, it names nothing.
+        assert!(candidate_names("", "区法院说明“先审后调”的方式。").is_empty());
+        assert!(candidate_names("", "区法院采用“先审调”的方式。").is_empty());
+    }
+
+    #[test]
+    fn a_series_of_quoted_slogans_is_not_a_list_of_names() {
+        let title = "“抓甲促乙”“抓丙促丁”“以戊促己”";
+        assert!(candidate_names(title, title).is_empty());
+        let two = "“抓甲促乙”“抓丙促丁”";
+        assert_eq!(candidate_names(two, two), ["抓甲促乙", "抓丙促丁"]);
+    }
+
+    #[test]
+    fn a_name_quoted_three_times_is_a_candidate() {
+        let thrice = "设立“未名超市”。依托“未名超市”。“未名超市”运行良好。";
+        assert_eq!(candidate_names("", thrice), ["未名超市"]);
+        let twice = "设立“未名超市”。依托“未名超市”。";
+        assert!(candidate_names("", twice).is_empty());
     }
 
     #[test]

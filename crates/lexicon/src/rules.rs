@@ -97,6 +97,8 @@ named_enum!(
         FalseSuffix = "falseSuffix",
         /// Ending a quoted term: the term names a joint arrangement.
         JointName = "jointName",
+        /// Right before a quoted term: the term names a practice adopted.
+        AdoptionVerb = "adoptionVerb",
         // Quantities (quantities.ttl).
         /// Introduces a count without qualifying it.
         CountVerb = "countVerb",
