@@ -472,8 +472,9 @@ impl ReplHelper {
             .collect()
     }
 
-    /// Concepts whose label starts with the word (or, failing that,
-    /// contains it). One concept: its name replaces the label. Several:
+    /// The concepts with the word as a label, else those whose label starts
+    /// with it (or, failing that, contains it). One concept: its name
+    /// replaces the label. Several:
     /// each offers its label, so the typed text stays and the user types
     /// on to pick one (a shared `mechanism:` prefix would lose it).
     fn by_label(&self, word: &str) -> Vec<Pair> {
@@ -494,7 +495,12 @@ impl ReplHelper {
                 })
                 .collect()
         };
-        let mut found = matching(&|label| label.starts_with(word));
+        // A whole label names its concept even when longer labels of other
+        // concepts start with it (告知承诺 beside 告知承诺制度改革).
+        let mut found = matching(&|label| label == word);
+        if found.is_empty() {
+            found = matching(&|label| label.starts_with(word));
+        }
         if found.is_empty() {
             found = matching(&|label| label.contains(word));
         }
@@ -607,6 +613,27 @@ mod tests {
             replacements_of("?c rk:usesMechanism 容错"),
             ["mechanism:fault-tolerance"]
         );
+    }
+
+    #[test]
+    fn a_whole_label_picks_its_concept_among_longer_ones() {
+        let vocabulary = Vocabulary::new(
+            Vec::new(),
+            vec![
+                ("容缺受理".into(), format!("{ID}mechanism/a")),
+                ("容缺受理试点".into(), format!("{ID}mechanism/b")),
+            ],
+        );
+        let helper = ReplHelper::new(Prefixes::default(), Vec::new(), vocabulary.into());
+        let complete = |line: &str| -> Vec<String> {
+            let (_, pairs) = helper.candidates(line, line.len());
+            pairs.into_iter().map(|p| p.replacement).collect()
+        };
+        assert_eq!(
+            complete("?c rk:usesMechanism 容缺"),
+            ["容缺受理", "容缺受理试点"]
+        );
+        assert_eq!(complete("?c rk:usesMechanism 容缺受理"), ["mechanism:a"]);
     }
 
     #[test]

@@ -132,9 +132,13 @@ impl<'l> Candidates<'l> {
         }
     }
 
-    /// Is `name` already a label of the lexicon (of any kind)?
+    /// Is `name` already a label of the lexicon (of any kind), or labels
+    /// joined by plus signs (“告知承诺+容缺受理”: known instruments used
+    /// together, each found on its own)?
     pub fn is_known(&self, name: &str) -> bool {
+        let mut parts = name.split(['+', '＋']);
         self.known.contains(name)
+            || (name.contains(['+', '＋']) && parts.all(|part| self.known.contains(part)))
     }
 
     /// Every candidate occurrence of a text, in text order.

@@ -758,6 +758,14 @@ mod tests {
     }
 
     #[test]
+    fn known_names_joined_by_a_plus_sign_are_no_candidate() {
+        let lexicon = lexicon();
+        let [first, second] = [0, 1].map(|i| lexicon.mechanisms[i].pref_zh.clone());
+        let text = format!("区里采用“{first}+{second}”的方式，又采用“{first}+未名办”的方式。");
+        assert_eq!(candidate_names("", &text), [format!("{first}+未名办")]);
+    }
+
+    #[test]
     fn a_name_quoted_three_times_is_a_candidate() {
         let thrice = "设立“未名超市”。依托“未名超市”。“未名超市”运行良好。";
         assert_eq!(candidate_names("", thrice), ["未名超市"]);
