@@ -18,7 +18,8 @@ pub struct Stats {
     pub classes: Vec<(String, usize)>,
     /// Mechanisms that cases use, by curation status: (curated, candidate).
     pub used_mechanisms: (usize, usize),
-    /// Agency types of bodies, by curation status: (curated, candidate).
+    /// Agency types of the bodies cases involve, by curation status:
+    /// (curated, candidate).
     pub used_agency_types: (usize, usize),
     pub top_mechanisms: Vec<(String, usize)>,
 }
@@ -34,7 +35,7 @@ const USED_MECHANISMS: &str = "SELECT ?status (COUNT(DISTINCT ?m) AS ?n) WHERE {
 } GROUP BY ?status";
 
 const USED_AGENCY_TYPES: &str = "SELECT ?status (COUNT(DISTINCT ?t) AS ?n) WHERE {
-  ?agency a rk:Agency ; rk:agencyType ?t .
+  ?case rk:involvesAgency ?agency . ?agency rk:agencyType ?t .
   BIND(IF(EXISTS { ?t rk:status rk:Candidate }, rk:Candidate, rk:Curated) AS ?status)
 } GROUP BY ?status";
 
@@ -154,6 +155,8 @@ mod tests {
             <http://x/a2> a rk:Agency ; rk:agencyType t:court .
             <http://x/a3> a rk:Agency ; rk:agencyType t:x1 .
             <http://x/a4> a rk:Agency ; rk:agencyType t:x2 .
+            <http://x/idle> a rk:Agency ; rk:agencyType t:prison .
+            <http://x/c> rk:involvesAgency <http://x/a1> , <http://x/a2> , <http://x/a3> , <http://x/a4> .
             t:x1 rk:status rk:Candidate .
             t:x2 rk:status rk:Candidate .
             <http://x/c> rk:usesMechanism <http://x/m1> , <http://x/m2> .

@@ -98,6 +98,12 @@ fn two_collections_share_one_store_without_clashing() {
     let store = dir.path().join("store");
     let seeds = repo().join("seeds");
     build(&store, &[seeds.to_str().expect("utf-8"), DOC]);
+    let validated = run(&store, &["validate"]);
+    assert!(
+        validated.status.success(),
+        "the seed and a Beijing collection conform: {}",
+        String::from_utf8_lossy(&validated.stdout)
+    );
     assert_eq!(
         count(&store, "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rk:Case }"),
         22
@@ -151,6 +157,13 @@ fn the_national_notice_builds_beside_the_seed_with_a_coded_place_per_item() {
             seeds.to_str().expect("utf-8"),
             notice.to_str().expect("utf-8"),
         ],
+    );
+    // Cases of provinces and cities (no district) conform to the shapes.
+    let validated = run(&store, &["validate"]);
+    assert!(
+        validated.status.success(),
+        "the seed and the notice conform: {}",
+        String::from_utf8_lossy(&validated.stdout)
     );
     let in_notice = "?c rk:inCollection ?n . ?n dct:publisher ?p FILTER(STR(?p) = '国务院办公厅')";
     assert_eq!(

@@ -26,7 +26,7 @@ use super::text::{
 };
 use super::{push_evidence, AgencyFact, AgencyKey, Extractor, LabelMatch, Place, Target};
 use reformkg_corpus::Case;
-use reformkg_lexicon::{AdministrativeLevel, AgencyTypeId, ContextRole, Level};
+use reformkg_lexicon::{AdministrativeLevel, AgencyTypeId, ContextRole, Level, PlaceId};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -60,6 +60,9 @@ pub(super) struct AgencyReader<'a> {
     pub(super) matches: &'a [LabelMatch],
     pub(super) titles: &'a [(usize, usize)],
     pub(super) district: &'a Place,
+    /// Where bare division names are read (the case's division, else the
+    /// collection's place): 朝阳区 in a Beijing case is Beijing's.
+    pub(super) scope: Option<PlaceId>,
 }
 
 /// A match of a body label, placed (byte offsets).
@@ -263,13 +266,19 @@ impl AgencyReader<'_> {
     }
 
     /// Resolves the place of an agency-type label from the words right
-    /// before it: a district or city name (full or short), else a level
-    /// prefix (国家, 市, 区), else the case's own district. Returns the place
-    /// and the byte length of the words that named it.
+    /// before it: a district or city name (full or short) of the lexicon,
+    /// else a division of the gazetteer read in the case's scope (朝阳区 in
+    /// a Beijing case), else a level prefix (国家, 市, 区), else the case's
+    /// own district. Returns the place and the byte length of the words
+    /// that named it.
     fn place_before(&self, label_start: usize) -> (Place, usize) {
         let lexicon = self.extractor.lexicon;
         let before = &self.raw()[..label_start];
-        if let Some(named) = self.extractor.place_names.ending(before) {
+        let named = longest_place(
+            self.extractor.place_names.ending(before),
+            self.extractor.division_ending(before, self.scope),
+        );
+        if let Some(named) = named {
             return named;
         }
         let level = lexicon
@@ -516,7 +525,10 @@ impl AgencyReader<'_> {
     fn place_at(&self, start: usize) -> Option<(Place, usize)> {
         let lexicon = self.extractor.lexicon;
         let rest = &self.raw()[start..];
-        let named = self.extractor.place_names.starting(rest);
+        let named = longest_place(
+            self.extractor.place_names.starting(rest),
+            self.extractor.division_starting(rest, self.scope),
+        );
         let levels = lexicon
             .levels
             .iter()
@@ -669,6 +681,18 @@ pub(super) fn title_end(case: &Case) -> usize {
         }
     }
     case.text.len()
+}
+
+/// The place named by the longer of two readings (朝阳区 over the city
+/// short form 朝阳); the lexicon's own (the first) when they are as long.
+fn longest_place(
+    own: Option<(Place, usize)>,
+    division: Option<(Place, usize)>,
+) -> Option<(Place, usize)> {
+    match (own, division) {
+        (Some(own), Some(division)) if division.1 > own.1 => Some(division),
+        (own, division) => own.or(division),
+    }
 }
 
 #[cfg(test)]

@@ -215,6 +215,9 @@ pub struct Extractor<'l> {
     /// Every label of the lexicon's districts and cities, for placing a
     /// body by the name right before (or at) it.
     place_names: PlaceNames,
+    /// The distinct byte lengths of the gazetteer's names, longest first:
+    /// a body of any division (朝阳区档案局) is placed by the name before it.
+    division_name_lengths: Vec<usize>,
     candidates: candidates::Candidates<'l>,
     quantities: QuantityReader,
 }
@@ -273,6 +276,14 @@ impl<'l> Extractor<'l> {
                     .map(|l| l.first().cloned().unwrap_or_default()),
             )?;
         let district_ids = lexicon.districts_with_ids().map(|(id, _)| id).collect();
+        let mut division_name_lengths: Vec<usize> = lexicon
+            .gazetteer()
+            .names()
+            .map(|(name, _)| name.len())
+            .filter(|len| *len > 0)
+            .collect();
+        division_name_lengths.sort_unstable_by(|a, b| b.cmp(a));
+        division_name_lengths.dedup();
         Ok(Self {
             lexicon,
             automaton,
@@ -280,6 +291,7 @@ impl<'l> Extractor<'l> {
             district_names,
             district_ids,
             place_names: PlaceNames::new(lexicon),
+            division_name_lengths,
             candidates: candidates::Candidates::new(lexicon),
             quantities: QuantityReader::new(lexicon)?,
         })
@@ -315,6 +327,10 @@ impl<'l> Extractor<'l> {
             matches: &matches,
             titles: &titles,
             district: &district,
+            scope: match district {
+                Place::Division(id) => Some(id),
+                _ => scope,
+            },
         }
         .agencies();
         if let Some(actor) = acting::acting_body(self, case, scope, &text) {
@@ -469,6 +485,49 @@ impl<'l> Extractor<'l> {
             }
             candidates::Found::Phrase => case.title.contains(name),
         }
+    }
+
+    /// The division whose name `text` starts with, read in `scope`, and
+    /// the name's byte length; `None` when no name starts it, or when the
+    /// longest one stays ambiguous (never guessed).
+    fn division_starting(&self, text: &str, scope: Option<PlaceId>) -> Option<(Place, usize)> {
+        self.division_named(|len| text.get(..len), scope)
+    }
+
+    /// The division whose name `text` ends with, as [`Self::division_starting`].
+    fn division_ending(&self, text: &str, scope: Option<PlaceId>) -> Option<(Place, usize)> {
+        self.division_named(
+            |len| text.len().checked_sub(len).and_then(|at| text.get(at..)),
+            scope,
+        )
+    }
+
+    fn division_named<'t>(
+        &self,
+        slice: impl Fn(usize) -> Option<&'t str>,
+        scope: Option<PlaceId>,
+    ) -> Option<(Place, usize)> {
+        let gazetteer = self.lexicon.gazetteer();
+        let (name, len) = self.division_name_lengths.iter().find_map(|&len| {
+            let name = slice(len)?;
+            (!gazetteer.named(name).is_empty()).then_some((name, len))
+        })?;
+        let Resolution::Unique(place) = gazetteer.resolve(name, scope) else {
+            return None;
+        };
+        // A short form (滨江 for 滨江区) is read only within the scope's
+        // province: outside it, two characters are as likely a plain word
+        // (徐汇滨江: the riverside of 徐汇区) as a faraway place.
+        let short_form = gazetteer.place(place).concept.pref_zh != name;
+        let province = scope.and_then(|s| {
+            std::iter::once(s)
+                .chain(gazetteer.ancestors(s))
+                .find(|p| gazetteer.place(*p).level == PlaceLevel::Province)
+        });
+        if short_form && province.is_some_and(|p| !gazetteer.is_within(place, p)) {
+            return None;
+        }
+        Some((self.place_for(place), len))
     }
 
     /// A gazetteer place as the extractor's [`Place`]: the lexicon's own

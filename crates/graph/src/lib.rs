@@ -366,7 +366,12 @@ impl CaseWriter<'_> {
         g.add(&s, term(PROV, "hadPrimarySource"), collection.clone());
         g.add(&s, rk("text"), zh(&self.case.text));
         if let Some(place) = self.place_node(&facts.district) {
-            if !matches!(facts.district, Place::Division(_)) {
+            // rk:district is for districts only (a case of a city or a
+            // province has its rk:place alone), as for agencies.
+            if matches!(
+                facts.district,
+                Place::District(_) | Place::UnknownDistrict(_)
+            ) {
                 self.graph.add(&s, rk("district"), place.clone());
             }
             self.graph.add(&s, rk("place"), place);
