@@ -158,13 +158,16 @@ impl<'l> Candidates<'l> {
         let free = |start: usize, end: usize| !taken.covers(start, end);
         let heads = self.lexicon.context(ContextRole::MechanismHead);
         let adoption = self.lexicon.context(ContextRole::AdoptionVerb);
-        let quotes: Vec<(usize, usize)> = QUOTED
-            .find_iter(text)
-            .map(|m| (m.start(), m.end()))
+        // One scan of the quotes: the series a quote is in needs its
+        // neighbours.
+        let quotes: Vec<regex::Captures> = QUOTED.captures_iter(text).collect();
+        let spans: Vec<(usize, usize)> = quotes
+            .iter()
+            .filter_map(|caps| caps.get(0).map(|m| (m.start(), m.end())))
             .collect();
-        let series = quoted_series(text, &quotes);
+        let series = quoted_series(text, &spans);
         let mut found = Vec::new();
-        for (caps, in_series) in QUOTED.captures_iter(text).zip(series) {
+        for (caps, in_series) in quotes.iter().zip(series) {
             let (Some(whole), Some(term)) = (caps.get(0), caps.get(1)) else {
                 continue;
             };
