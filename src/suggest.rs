@@ -135,7 +135,7 @@ pub fn suggest(lexicon: &Lexicon, cases: &[CaseText]) -> Vec<Suggestion> {
                     entry.quoted += 1;
                     entry.quoted_before_head |= before_head;
                 }
-                Found::Phrase => entry.phrased += 1,
+                Found::Phrase { .. } => entry.phrased += 1,
             }
         }
     }

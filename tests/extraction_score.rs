@@ -973,7 +973,8 @@ fn held_out_scores(
     held_out
 }
 
-/// Floors just under the last measurement of the national variant
-/// (P 0.878, R 0.749; the target is R >= 0.75 with P >= 0.85).
-const LOO_MECHANISM_RECALL: f64 = 0.74;
+/// The bar for recall (R >= 0.75 with P >= 0.85), and a floor
+/// just under the last measured precision of the national variant (P
+/// 0.878, R 0.754: 159 of 211 found, 22 false).
+const LOO_MECHANISM_RECALL: f64 = 0.75;
 const LOO_MECHANISM_PRECISION: f64 = 0.87;

@@ -9,7 +9,9 @@
 //! - phrases ending with a candidate suffix of the mechanism scheme
 //!   (rk:candidateSuffix: …制, …清单, …机制), started after the last
 //!   rk:ContextWord of role `candidateStop` before them
-//!   (建立了第三方监督评估机制 → 第三方监督评估机制).
+//!   (建立了第三方监督评估机制 → 第三方监督评估机制); whether its clause
+//!   claims a first before it (rk:ContextWord role `firstClaim`: 率先) is
+//!   recorded.
 //!
 //! Occurrences inside a cited 《title》 or a known mechanism label are not
 //! candidates. Which occurrences become candidates (once, or recurring) is
@@ -17,7 +19,9 @@
 //! 工作机制) and [`Candidates::ends_like_mechanism`] are the data-driven
 //! tests both callers use.
 
-use super::text::{after_last_stop, ends_with_any, find_ignoring_quotes, is_han, starts_with_any};
+use super::text::{
+    after_last_stop, clause_start, ends_with_any, find_ignoring_quotes, is_han, starts_with_any,
+};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use reformkg_lexicon::{ContextRole, Lexicon};
 use regex::Regex;
@@ -71,8 +75,10 @@ pub enum Found {
         after_adoption: bool,
         in_series: bool,
     },
-    /// As a suffix phrase.
-    Phrase,
+    /// As a suffix phrase; `claimed_first` when its clause claims a first
+    /// before it (role `firstClaim`: 率先建立了第三方监督评估机制), the
+    /// way a case introduces its own instrument.
+    Phrase { claimed_first: bool },
 }
 
 /// One occurrence of a candidate name (byte offsets of the name).
@@ -158,6 +164,7 @@ impl<'l> Candidates<'l> {
         let free = |start: usize, end: usize| !taken.covers(start, end);
         let heads = self.lexicon.context(ContextRole::MechanismHead);
         let adoption = self.lexicon.context(ContextRole::AdoptionVerb);
+        let first_claims = self.lexicon.context(ContextRole::FirstClaim);
         // One scan of the quotes: the series a quote is in needs its
         // neighbours.
         let quotes: Vec<regex::Captures> = QUOTED.captures_iter(text).collect();
@@ -190,7 +197,12 @@ impl<'l> Candidates<'l> {
                     start,
                     end: start + phrase.len(),
                     name: phrase,
-                    found: Found::Phrase,
+                    found: Found::Phrase {
+                        claimed_first: contains_word(
+                            &text[clause_start(text, start)..start],
+                            first_claims,
+                        ),
+                    },
                 });
             }
         }
@@ -385,6 +397,12 @@ fn stem_before<'t>(before: &'t str, stops: &[String]) -> Option<&'t str> {
         .map_or(before.len(), |(i, _)| i);
     let stem = after_last_stop(&before[run_start..], stops);
     (stem.chars().count() <= longest).then_some(stem)
+}
+
+fn contains_word(text: &str, words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| !w.is_empty() && text.contains(w.as_str()))
 }
 
 fn ends_with_word(text: &str, words: &[String]) -> bool {

@@ -465,7 +465,8 @@ impl<'l> Extractor<'l> {
     /// one by the case's title or an adoption verb (采用“…”的方式) when of
     /// at least [`candidates::MIN_TITLE_NAME`] characters and not in a
     /// series of slogans; a suffix phrase in the title (a title names its
-    /// practice).
+    /// practice) or after a claim of a first in its clause (率先建立了…机制:
+    /// the case introduces it).
     fn names_an_instrument(&self, case: &Case, occurrence: &candidates::Occurrence) -> bool {
         let finder = &self.candidates;
         let name = occurrence.name.as_str();
@@ -483,7 +484,9 @@ impl<'l> Extractor<'l> {
                     && candidates::han_count(name) >= candidates::MIN_TITLE_NAME;
                 shaped_like_a_name || presented_as_one
             }
-            candidates::Found::Phrase => case.title.contains(name),
+            candidates::Found::Phrase { claimed_first } => {
+                claimed_first || case.title.contains(name)
+            }
         }
     }
 
@@ -788,6 +791,17 @@ mod tests {
         assert_eq!(candidate_names(line, line), ["企业年报信息共享制度"]);
         // In the body alone, once is not enough.
         assert!(candidate_names("", line).is_empty());
+    }
+
+    #[test]
+    fn a_suffix_phrase_counts_once_after_a_claim_of_a_first() {
+        let text = "区检察院在全市率先建立了第三方未名评估机制。";
+        assert_eq!(candidate_names("", text), ["第三方未名评估机制"]);
+        // The claim must be in the phrase's own clause, before it.
+        let elsewhere = "区检察院率先试点，建立了第三方未名评估机制。";
+        assert!(candidate_names("", elsewhere).is_empty());
+        let after = "建立了第三方未名评估机制，在全市率先。";
+        assert!(candidate_names("", after).is_empty());
     }
 
     #[test]

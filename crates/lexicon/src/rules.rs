@@ -99,6 +99,8 @@ named_enum!(
         JointName = "jointName",
         /// Right before a quoted term: the term names a practice adopted.
         AdoptionVerb = "adoptionVerb",
+        /// Earlier in a clause: what the clause names is presented as new.
+        FirstClaim = "firstClaim",
         // Quantities (quantities.ttl).
         /// Introduces a count without qualifying it.
         CountVerb = "countVerb",
