@@ -71,6 +71,20 @@ pub enum Place {
     Unknown,
 }
 
+impl Place {
+    /// This place's entry in the gazetteer, when it has one: a division,
+    /// or a district or city of the lexicon (by its IRI).
+    pub fn in_gazetteer(&self, lexicon: &Lexicon) -> Option<PlaceId> {
+        let gazetteer = lexicon.gazetteer();
+        match self {
+            Place::Division(id) => Some(*id),
+            Place::District(d) => gazetteer.by_iri(&lexicon.district(*d).concept.iri),
+            Place::City(c) => gazetteer.by_iri(&lexicon.city(*c).iri),
+            Place::National | Place::UnknownDistrict(_) | Place::Unknown => None,
+        }
+    }
+}
+
 /// Which body an agency mention resolves to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AgencyKey {
@@ -215,9 +229,9 @@ pub struct Extractor<'l> {
     /// Every label of the lexicon's districts and cities, for placing a
     /// body by the name right before (or at) it.
     place_names: PlaceNames,
-    /// The distinct byte lengths of the gazetteer's names, longest first:
-    /// a body of any division (朝阳区档案局) is placed by the name before it.
-    division_name_lengths: Vec<usize>,
+    /// The gazetteer's names by length: a body of any division (朝阳区档案局)
+    /// is placed by the name before it.
+    division_names: NameLengths,
     candidates: candidates::Candidates<'l>,
     quantities: QuantityReader,
 }
@@ -276,14 +290,6 @@ impl<'l> Extractor<'l> {
                     .map(|l| l.first().cloned().unwrap_or_default()),
             )?;
         let district_ids = lexicon.districts_with_ids().map(|(id, _)| id).collect();
-        let mut division_name_lengths: Vec<usize> = lexicon
-            .gazetteer()
-            .names()
-            .map(|(name, _)| name.len())
-            .filter(|len| *len > 0)
-            .collect();
-        division_name_lengths.sort_unstable_by(|a, b| b.cmp(a));
-        division_name_lengths.dedup();
         Ok(Self {
             lexicon,
             automaton,
@@ -291,7 +297,7 @@ impl<'l> Extractor<'l> {
             district_names,
             district_ids,
             place_names: PlaceNames::new(lexicon),
-            division_name_lengths,
+            division_names: NameLengths::new(lexicon.gazetteer().names().map(|(name, _)| name)),
             candidates: candidates::Candidates::new(lexicon),
             quantities: QuantityReader::new(lexicon)?,
         })
@@ -327,10 +333,7 @@ impl<'l> Extractor<'l> {
             matches: &matches,
             titles: &titles,
             district: &district,
-            scope: match district {
-                Place::Division(id) => Some(id),
-                _ => scope,
-            },
+            scope: district.in_gazetteer(self.lexicon).or(scope),
         }
         .agencies();
         if let Some(actor) = acting::acting_body(self, case, scope, &text) {
@@ -494,27 +497,28 @@ impl<'l> Extractor<'l> {
     /// the name's byte length; `None` when no name starts it, or when the
     /// longest one stays ambiguous (never guessed).
     fn division_starting(&self, text: &str, scope: Option<PlaceId>) -> Option<(Place, usize)> {
-        self.division_named(|len| text.get(..len), scope)
+        let (name, len) = self
+            .division_names
+            .starting(text, |name| self.is_division(name))?;
+        Some((self.division_named(name, scope)?, len))
     }
 
     /// The division whose name `text` ends with, as [`Self::division_starting`].
     fn division_ending(&self, text: &str, scope: Option<PlaceId>) -> Option<(Place, usize)> {
-        self.division_named(
-            |len| text.len().checked_sub(len).and_then(|at| text.get(at..)),
-            scope,
-        )
+        let (name, len) = self
+            .division_names
+            .ending(text, |name| self.is_division(name))?;
+        Some((self.division_named(name, scope)?, len))
     }
 
-    fn division_named<'t>(
-        &self,
-        slice: impl Fn(usize) -> Option<&'t str>,
-        scope: Option<PlaceId>,
-    ) -> Option<(Place, usize)> {
+    /// `name` when it names a division of the gazetteer.
+    fn is_division<'t>(&self, name: &'t str) -> Option<&'t str> {
+        (!self.lexicon.gazetteer().named(name).is_empty()).then_some(name)
+    }
+
+    /// The division `name` stands for in `scope`, unless it stays ambiguous.
+    fn division_named(&self, name: &str, scope: Option<PlaceId>) -> Option<Place> {
         let gazetteer = self.lexicon.gazetteer();
-        let (name, len) = self.division_name_lengths.iter().find_map(|&len| {
-            let name = slice(len)?;
-            (!gazetteer.named(name).is_empty()).then_some((name, len))
-        })?;
         let Resolution::Unique(place) = gazetteer.resolve(name, scope) else {
             return None;
         };
@@ -530,7 +534,7 @@ impl<'l> Extractor<'l> {
         if short_form && province.is_some_and(|p| !gazetteer.is_within(place, p)) {
             return None;
         }
-        Some((self.place_for(place), len))
+        Some(self.place_for(place))
     }
 
     /// A gazetteer place as the extractor's [`Place`]: the lexicon's own
@@ -584,8 +588,7 @@ impl<'l> Extractor<'l> {
 /// city of the country.
 struct PlaceNames {
     places: HashMap<String, Vec<Place>>,
-    /// The distinct label lengths in bytes, longest first.
-    lengths: Vec<usize>,
+    lengths: NameLengths,
 }
 
 impl PlaceNames {
@@ -605,28 +608,60 @@ impl PlaceNames {
                 places.entry(label.clone()).or_default().push(place);
             }
         }
-        let mut lengths: Vec<usize> = places.keys().map(String::len).collect();
-        lengths.sort_unstable_by(|a, b| b.cmp(a));
-        lengths.dedup();
+        let lengths = NameLengths::new(places.keys().map(String::as_str));
         Self { places, lengths }
     }
 
     /// The place whose longest label `text` ends with, and that label's length.
     fn ending(&self, text: &str) -> Option<(Place, usize)> {
-        self.longest(|len| text.len().checked_sub(len).and_then(|at| text.get(at..)))
+        self.lengths.ending(text, |label| self.place(label))
     }
 
     /// The place whose longest label `text` starts with, and that label's length.
     fn starting(&self, text: &str) -> Option<(Place, usize)> {
-        self.longest(|len| text.get(..len))
+        self.lengths.starting(text, |label| self.place(label))
     }
 
-    /// Among labels of equal length a city wins over a district, the later
+    /// Among places of one label a city wins over a district, the later
     /// over the earlier (as the scan over districts then cities did).
-    fn longest<'t>(&self, slice: impl Fn(usize) -> Option<&'t str>) -> Option<(Place, usize)> {
-        self.lengths.iter().find_map(|&len| {
-            let place = self.places.get(slice(len)?)?.last()?;
-            Some((place.clone(), len))
+    fn place(&self, label: &str) -> Option<Place> {
+        self.places.get(label)?.last().cloned()
+    }
+}
+
+/// The distinct byte lengths of a set of names, longest first: finding the
+/// longest name a text starts or ends with costs a lookup per length.
+struct NameLengths(Vec<usize>);
+
+impl NameLengths {
+    fn new<'n>(names: impl Iterator<Item = &'n str>) -> Self {
+        let mut lengths: Vec<usize> = names.map(str::len).filter(|len| *len > 0).collect();
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        lengths.dedup();
+        Self(lengths)
+    }
+
+    /// What `found` makes of the longest name `text` starts with (of those
+    /// it accepts), and that name's length.
+    fn starting<'t, T>(
+        &self,
+        text: &'t str,
+        found: impl Fn(&'t str) -> Option<T>,
+    ) -> Option<(T, usize)> {
+        self.0
+            .iter()
+            .find_map(|&len| Some((found(text.get(..len)?)?, len)))
+    }
+
+    /// As [`Self::starting`], for the name `text` ends with.
+    fn ending<'t, T>(
+        &self,
+        text: &'t str,
+        found: impl Fn(&'t str) -> Option<T>,
+    ) -> Option<(T, usize)> {
+        self.0.iter().find_map(|&len| {
+            let at = text.len().checked_sub(len)?;
+            Some((found(text.get(at..)?)?, len))
         })
     }
 }

@@ -20,7 +20,11 @@ fn placed_bodies(collection_title: &str, district: &str, text: &str) -> Vec<(Str
     let lexicon = lexicon();
     let extractor = Extractor::new(&lexicon).expect("the matcher builds");
     let scope = extractor.collection_scope(collection_title);
-    assert!(scope.is_some(), "{collection_title} names its place");
+    assert_eq!(
+        scope.is_some(),
+        !collection_title.is_empty(),
+        "{collection_title} names its place"
+    );
     let case = Case {
         rank: 1,
         district: Some(district.to_owned()),
@@ -28,18 +32,11 @@ fn placed_bodies(collection_title: &str, district: &str, text: &str) -> Vec<(Str
         text: text.to_owned(),
         sections: Vec::new(),
     };
-    let gazetteer = lexicon.gazetteer();
     let code = |place: &Place| -> String {
-        let iri = match place {
-            Place::District(d) => &lexicon.district(*d).concept.iri,
-            Place::City(c) => &lexicon.city(*c).iri,
-            Place::Division(p) => &gazetteer.place(*p).concept.iri,
-            other => return format!("{other:?}"),
-        };
-        gazetteer
-            .by_iri(iri)
-            .and_then(|p| gazetteer.place(p).code.clone())
-            .unwrap_or_default()
+        place
+            .in_gazetteer(&lexicon)
+            .and_then(|p| lexicon.gazetteer().place(p).code.clone())
+            .unwrap_or_else(|| format!("{place:?}"))
     };
     let mut bodies: Vec<(String, String)> = extractor
         .extract_in(&case, scope)
@@ -86,6 +83,15 @@ fn a_short_form_outside_the_province_is_not_a_place() {
         "徐汇区",
         "徐汇滨江管委会牵头，开展服务。",
     );
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert_eq!(bodies[0].1, "310104", "{bodies:?}");
+}
+
+#[test]
+fn a_case_of_a_known_district_is_its_own_scope() {
+    // With no place in the collection's title, the case's district is the
+    // scope: 徐汇滨江 stays 徐汇区's as above.
+    let bodies = placed_bodies("", "徐汇区", "徐汇滨江管委会牵头，开展服务。");
     assert_eq!(bodies.len(), 1, "{bodies:?}");
     assert_eq!(bodies[0].1, "310104", "{bodies:?}");
 }

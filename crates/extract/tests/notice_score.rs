@@ -67,16 +67,8 @@ fn key() -> Key {
 
 /// The division code of the place a case was given.
 fn code_of(lexicon: &Lexicon, place: &Place) -> Option<String> {
-    let iri = match place {
-        Place::District(d) => &lexicon.district(*d).concept.iri,
-        Place::City(c) => &lexicon.city(*c).iri,
-        Place::Division(p) => &lexicon.gazetteer().place(*p).concept.iri,
-        _ => return None,
-    };
-    let gazetteer = lexicon.gazetteer();
-    gazetteer
-        .by_iri(iri)
-        .and_then(|p| gazetteer.place(p).code.clone())
+    let place = place.in_gazetteer(lexicon)?;
+    lexicon.gazetteer().place(place).code.clone()
 }
 
 /// Is the acting body of the key among the case's lead agencies?
