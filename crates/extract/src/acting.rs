@@ -8,7 +8,7 @@
 //! Only for cases without a table-of-contents district: there the place
 //! comes from the title, and the title's subject is who did the practice.
 
-use super::text::{is_han, TextIndex};
+use super::text::{contains_any, is_han, TextIndex};
 use super::{push_evidence, AgencyFact, AgencyKey, Extractor, Target};
 use reformkg_corpus::Case;
 use reformkg_lexicon::{ChainResolution, ContextRole, PlaceId};
@@ -83,11 +83,7 @@ fn zone_after<'t>(
         .map(|(i, c)| i + c.len_utf8())?;
     let run = &rest[..han_end];
     let stops = extractor.lexicon.context(ContextRole::CandidateStop);
-    let is_name = |name: &str| {
-        !stops
-            .iter()
-            .any(|w| !w.is_empty() && name.contains(w.as_str()))
-    };
+    let is_name = |name: &str| !contains_any(name, stops);
     extractor
         .lexicon
         .zone_body_types()

@@ -20,7 +20,8 @@
 //! tests both callers use.
 
 use super::text::{
-    after_last_stop, clause_start, ends_with_any, find_ignoring_quotes, is_han, starts_with_any,
+    after_last_stop, clause_start, contains_any, ends_with_any, find_ignoring_quotes, is_han,
+    starts_with_any,
 };
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use reformkg_lexicon::{ContextRole, Lexicon};
@@ -198,7 +199,7 @@ impl<'l> Candidates<'l> {
                     end: start + phrase.len(),
                     name: phrase,
                     found: Found::Phrase {
-                        claimed_first: contains_word(
+                        claimed_first: contains_any(
                             &text[clause_start(text, start)..start],
                             first_claims,
                         ),
@@ -397,12 +398,6 @@ fn stem_before<'t>(before: &'t str, stops: &[String]) -> Option<&'t str> {
         .map_or(before.len(), |(i, _)| i);
     let stem = after_last_stop(&before[run_start..], stops);
     (stem.chars().count() <= longest).then_some(stem)
-}
-
-fn contains_word(text: &str, words: &[String]) -> bool {
-    words
-        .iter()
-        .any(|w| !w.is_empty() && text.contains(w.as_str()))
 }
 
 fn ends_with_word(text: &str, words: &[String]) -> bool {

@@ -7,7 +7,7 @@
 //! and (c) are rk:ContextWord roles in `ontology/mechanisms.ttl`.
 
 use super::documents::inside;
-use super::text::{clause_end, clause_start, starts_with_any, TextIndex};
+use super::text::{clause_end, clause_start, contains_any, starts_with_any, TextIndex};
 use super::{push_evidence, Extractor, LabelMatch, MechanismFact, Place, Target};
 use reformkg_lexicon::{ContextRole, MechanismId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,11 +77,7 @@ pub(super) fn facts(mentions: Vec<MechanismMention>, text: &TextIndex) -> Vec<Me
 fn learns_from_elsewhere(extractor: &Extractor, raw: &str, at: usize, district: &Place) -> bool {
     let lexicon = extractor.lexicon;
     let clause = &raw[clause_start(raw, at)..clause_end(raw, at)];
-    let has = |words: &[String]| {
-        words
-            .iter()
-            .any(|w| !w.is_empty() && clause.contains(w.as_str()))
-    };
+    let has = |words: &[String]| contains_any(clause, words);
     if !has(lexicon.context(ContextRole::Learning)) {
         return false;
     }

@@ -148,6 +148,13 @@ pub(super) fn floor_boundary(text: &str, at: usize) -> usize {
     at
 }
 
+/// Does `text` hold any of `words`?
+pub(super) fn contains_any(text: &str, words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| !w.is_empty() && text.contains(w.as_str()))
+}
+
 /// The longest of `words` that `text` ends with.
 pub(super) fn ends_with_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
     words
